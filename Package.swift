@@ -1,0 +1,71 @@
+// swift-tools-version: 6.1
+// ftft — Fine-Tuning by transFerring Training dynamics, in Swift.
+//
+// Modules follow the pipeline: tensors → encoder → training → cartography → experiments → command line.
+// C libraries sit behind system-library targets, each imported by exactly one Swift module:
+//   CBLAS (OpenBLAS)  → FTFTTensors
+//   CZlib (zlib)      → FTFTIO
+//   SQLite            → through GRDB.swift, imported by FTFTStore only
+import PackageDescription
+
+let package = Package(
+    name: "ftft",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ftft", targets: ["ftft"]),
+        .library(name: "FTFTEncoder", targets: ["FTFTEncoder"]),
+        .library(name: "FTFTCartography", targets: ["FTFTCartography"]),
+        .library(name: "FTFTExperiments", targets: ["FTFTExperiments"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
+    ],
+    targets: [
+        // MARK: C at the edge
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: The pipeline
+        // Float32 buffers, the counted GEMM wrapper, the counter-based RNG, threading.
+        .target(name: "FTFTTensors", dependencies: ["CBLAS"]),
+        // Gzip-transparent line reading, atomic file writes, small JSON helpers.
+        .target(name: "FTFTIO", dependencies: ["CZlib"]),
+        // BERT-family encoder classifier: parameters, layers (forward/backward), safetensors, HF checkpoints.
+        .target(name: "FTFTEncoder", dependencies: ["FTFTTensors", "FTFTIO"]),
+        // AdamW, the warmup schedule, clipping, the training loop, checkpoints, evaluation.
+        .target(name: "FTFTTraining", dependencies: ["FTFTEncoder", "FTFTTensors", "FTFTIO"]),
+        // WordPiece tokenizer with Hugging Face parity.
+        .target(name: "FTFTText", dependencies: ["FTFTIO"]),
+        // Data-set readers, task definitions, splits, the embedded task.
+        .target(name: "FTFTData", dependencies: ["FTFTIO", "FTFTText"]),
+        // Training dynamics → data maps → selection → diagnostics and plots. Independent of the engine.
+        .target(name: "FTFTCartography", dependencies: ["FTFTIO"]),
+        // The SQLite run store (GRDB): runs, evaluations, dynamics, data maps, selections.
+        .target(name: "FTFTStore", dependencies: [
+            "FTFTCartography", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Methods (ERM, ERM(ES), DM, Random DM, FTFT), the compute ledger, experiment files, tables, reports.
+        .target(name: "FTFTExperiments", dependencies: [
+            "FTFTTraining", "FTFTData", "FTFTCartography", "FTFTStore", "Yams",
+        ]),
+        // The `ftft` subcommands (a library so tests can run them in-process).
+        .target(name: "FTFTCommandLine", dependencies: [
+            "FTFTExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "ftft", dependencies: ["FTFTCommandLine"]),
+
+        // MARK: Tests
+        .target(name: "FTFTTestSupport", dependencies: ["FTFTTensors", "FTFTIO"], path: "Tests/FTFTTestSupport"),
+        .testTarget(name: "TensorsTests", dependencies: ["FTFTTensors", "FTFTTestSupport"]),
+        .testTarget(name: "EncoderTests", dependencies: ["FTFTEncoder", "FTFTTestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["FTFTTraining", "FTFTTestSupport"]),
+        .testTarget(name: "TextTests", dependencies: ["FTFTText", "FTFTTestSupport"]),
+        .testTarget(name: "DataTests", dependencies: ["FTFTData", "FTFTTestSupport"]),
+        .testTarget(name: "CartographyTests", dependencies: ["FTFTCartography", "FTFTTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["FTFTStore", "FTFTTestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTTestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"]),
+    ]
+)

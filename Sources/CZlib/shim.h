@@ -1,0 +1,2 @@
+// zlib (Debian: zlib1g-dev). Imported by FTFTIO only.
+#include <zlib.h>

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `ftft` command: FTFT and dataset cartography from the command line.
+public struct FTFTCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ftft",
+        abstract: "Fine-Tuning by transFerring Training dynamics: train, map, select, retrain, account.",
+        subcommands: []
+    )
+
+    public init() {}
+}

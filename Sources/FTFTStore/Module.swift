@@ -1,0 +1,2 @@
+// The SQLite run store. Populated by issue 4.
+import GRDB

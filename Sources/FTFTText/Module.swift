@@ -1,0 +1,1 @@
+// Module FTFTText: see Package.swift for its role. Populated by its issue.

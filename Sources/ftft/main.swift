@@ -1,0 +1,3 @@
+import FTFTCommandLine
+
+FTFTCommand.main()

@@ -1,0 +1,32 @@
+import Testing
+import FTFTTestSupport
+@testable import FTFTTensors
+
+/// The BLAS wrapper agrees with the naive reference for every transpose combination and counts 2·m·n·k.
+@Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+func gemmMatchesNaive(transA: Bool, transB: Bool) throws {
+    let m = 37, n = 19, k = 53
+    var s = SeededRandom(seed: 5).stream(.testing, 10)
+    let a = Tensor(zeros: transA ? [k, m] : [m, k]); s.fillNormal(a.data, count: a.count, mean: 0, std: 1)
+    let b = Tensor(zeros: transB ? [n, k] : [k, n]); s.fillNormal(b.data, count: b.count, mean: 0, std: 1)
+    let c0 = Tensor(zeros: [m, n]); s.fillNormal(c0.data, count: c0.count, mean: 0, std: 1)
+    let blas = c0.copy(), naive = c0.copy()
+    let counter = FLOPCounter()
+    let context = ComputeContext(flops: counter, backend: .blas)
+    gemm(context, transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.5,
+         a: a.data, lda: transA ? m : k, b: b.data, ldb: transB ? k : n, beta: 2, c: blas.data, ldc: n)
+    naiveGEMM(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.5,
+              a: a.data, lda: transA ? m : k, b: b.data, ldb: transB ? k : n, beta: 2, c: naive.data, ldc: n)
+    #expect(counter.flops == 2 * Int64(m * n * k))
+    let result = compare("gemm", actual: blas.array, actualShape: blas.shape, expected: naive.array,
+                         expectedShape: naive.shape, tolerance: .forward)
+    #expect(result.passed, "\(result)")
+}
+
+@Test func blasRuntimeReportsItself() {
+    BLASRuntime.setThreads(2)
+    #expect(BLASRuntime.threads == 2)
+    BLASRuntime.withSingleThread { #expect(BLASRuntime.threads == 1) }
+    #expect(BLASRuntime.threads == 2)
+    #expect(BLASRuntime.configuration.contains("OpenBLAS"))
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the system libraries ftft builds against, if any is missing (Debian/Ubuntu, as root or with sudo).
+# OpenBLAS (libopenblas-dev), SQLite (libsqlite3-dev), zlib (zlib1g-dev). Safe to run repeatedly.
+set -euo pipefail
+packages=(libopenblas-dev libsqlite3-dev zlib1g-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "ftft: installing missing system packages: ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
