@@ -14,6 +14,12 @@ public struct ParameterLayout: Sendable, Equatable {
         /// FTFT's weight-decay group: decay applies unless the name contains "bias" or "LayerNorm.weight"
         /// (method.md §1.2). FTFT's default decay is 0, so this matters only when a user sets one.
         public var decays: Bool { !(name.contains("bias") || name.contains("LayerNorm.weight")) }
+
+        public init(name: String, shape: [Int], offset: Int) {
+            self.name = name
+            self.shape = shape
+            self.offset = offset
+        }
     }
 
     public let config: BertConfig
