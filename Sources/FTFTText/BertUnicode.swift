@@ -6,28 +6,31 @@
 /// whitespace (`char::is_whitespace`) and lower-casing (`char::to_lowercase`) come from Rust's standard library,
 /// which is current. Swift's `Unicode.Scalar.Properties` are current too, so the 8.0 and 9.0 behaviour is
 /// rebuilt from them: a scalar assigned after that version (`properties.age`) is unassigned for HF, and the few
-/// scalars whose category changed since 8.0 are listed in `categoryChangedSince8`. The test
+/// scalars whose category changed since 8.0 are listed in `categoryChangedSince8(_:)`. The test
 /// `TextTests/BertUnicodeTests` checks every scalar U+0000…U+10FFFF against HF (golden/tokenizer_codepoints.jsonl.gz).
 public enum BertUnicode {
     /// General category as in Unicode 8.0, for the categories the pipeline asks about.
     enum Category8: Equatable {
-        case other        // Cc, Cf, Co, Cs: removed by clean_text
-        case punctuation  // Pc, Pd, Ps, Pe, Pi, Pf, Po: split off by the pre-tokenizer
+        case other          // Cc, Cf, Co, Cs: removed by clean_text
+        case punctuation    // Pc, Pd, Ps, Pe, Pi, Pf, Po: split off by the pre-tokenizer
         case nonspacingMark // Mn: removed by strip_accents
-        case none
+        case unclassified   // anything else, and scalars not yet assigned in 8.0
     }
 
-    /// Scalars whose general category changed between Unicode 8.0 and Swift's version, with their 8.0 class
-    /// (facts from the Unicode Character Database's derived age and category history).
-    static let categoryChangedSince8: [UInt32: Category8] = [
-        0x166D: .punctuation,    // CANADIAN SYLLABICS CHI SIGN: Po until 12.0, then So
-        0x111C9: .punctuation,   // SHARADA SANDHI MARK: Po until 11.0, then Mn
-        0x1734: .nonspacingMark, // HANUNOO SIGN PAMUDPOD: Mn until 14.0, then Mc
-        0x1171E: .nonspacingMark, // AHOM CONSONANT SIGN MEDIAL RA: Mn until 14.0, then Mc
-        0x1885: .none,           // MONGOLIAN LETTER ALI GALI BALUDA: Lo until 9.0, then Mn
-        0x1886: .none,           // MONGOLIAN LETTER ALI GALI THREE BALUDA: Lo until 9.0, then Mn
-        0xA9BD: .none,           // JAVANESE CONSONANT SIGN KERET: Mc until 12.0, then Mn
-    ]
+    /// The 8.0 class of the scalars whose general category changed between Unicode 8.0 and Swift's version (facts
+    /// from the Unicode Character Database's category history); nil for every other scalar.
+    @inline(__always)
+    static func categoryChangedSince8(_ v: UInt32) -> Category8? {
+        switch v {
+        case 0x166D: return .punctuation      // CANADIAN SYLLABICS CHI SIGN: Po until 12.0, then So
+        case 0x111C9: return .punctuation     // SHARADA SANDHI MARK: Po until 11.0, then Mn
+        case 0x1734: return .nonspacingMark   // HANUNOO SIGN PAMUDPOD: Mn until 14.0, then Mc
+        case 0x1171E: return .nonspacingMark  // AHOM CONSONANT SIGN MEDIAL RA: Mn until 14.0, then Mc
+        case 0x1885, 0x1886: return .unclassified // MONGOLIAN LETTER ALI GALI (THREE) BALUDA: Lo until 9.0, then Mn
+        case 0xA9BD: return .unclassified     // JAVANESE CONSONANT SIGN KERET: Mc until 12.0, then Mn
+        default: return nil
+        }
+    }
 
     /// ASCII classes: bit 0 removed by clean_text, bit 1 whitespace, bit 2 punctuation.
     private static let asciiFlags: [UInt8] = (0..<128).map { v -> UInt8 in
@@ -42,9 +45,9 @@ public enum BertUnicode {
     }
 
     static func category8(_ v: UInt32) -> Category8 {
-        if let changed = categoryChangedSince8[v] { return changed }
+        if let changed = categoryChangedSince8(v) { return changed }
         guard let scalar = Unicode.Scalar(v), let age = scalar.properties.age,
-              age.major < 8 || (age.major == 8 && age.minor == 0) else { return .none }
+              age.major < 8 || (age.major == 8 && age.minor == 0) else { return .unclassified }
         switch scalar.properties.generalCategory {
         case .control, .format, .privateUse, .surrogate:
             return .other
@@ -54,7 +57,7 @@ public enum BertUnicode {
         case .nonspacingMark:
             return .nonspacingMark
         default:
-            return .none
+            return .unclassified
         }
     }
 
