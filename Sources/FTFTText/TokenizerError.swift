@@ -13,7 +13,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     /// Two tokens of a tokenizer.json vocabulary share one id.
     case duplicateID(path: String, id: Int, tokens: [String])
     case missingSpecialToken(path: String, role: String, token: String)
-    case malformedJSON(path: String, reason: String)
+    /// `line` is where Foundation's parser stopped, when its message says so.
+    case malformedJSON(path: String, line: Int?, reason: String)
     /// A field of tokenizer.json / tokenizer_config.json is missing or has the wrong type or value.
     case invalidField(path: String, field: String, reason: String)
     /// tokenizer.json uses a component ftft does not implement (it would not tokenize the way the model expects).
@@ -38,8 +39,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
             return "\(path): model.vocab: id \(id) is given to several tokens: \(tokens.map { "'\($0)'" }.joined(separator: ", "))"
         case .missingSpecialToken(let path, let role, let token):
             return "\(path): the \(role) token '\(token)' is not in the vocabulary"
-        case .malformedJSON(let path, let reason):
-            return "\(path): malformed JSON: \(reason)"
+        case .malformedJSON(let path, let line, let reason):
+            return "\(path)\(line.map { ":\($0)" } ?? ""): malformed JSON: \(reason)"
         case .invalidField(let path, let field, let reason):
             return "\(path): \(field): \(reason)"
         case .unsupported(let path, let field, let value):

@@ -74,8 +74,20 @@ struct JSONFile {
             root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
             let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            throw TokenizerError.malformedJSON(path: path, reason: reason)
+            throw TokenizerError.malformedJSON(path: path, line: Self.line(ofReason: reason, in: data), reason: reason)
         }
+    }
+
+    /// The 1-based line in Foundation's message: "… around line L, column C." (Darwin) or "… around character N."
+    /// (Linux, a byte offset), if it has either.
+    static func line(ofReason reason: String, in data: Data) -> Int? {
+        if let range = reason.range(of: "line "), let line = Int(reason[range.upperBound...].prefix { $0.isNumber }) {
+            return line
+        }
+        guard let range = reason.range(of: "character ") else { return nil }
+        let digits = reason[range.upperBound...].prefix { $0.isNumber }
+        guard let offset = Int(digits), offset <= data.count else { return nil }
+        return 1 + data.prefix(offset).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
     }
 
     /// 1-based line of the first byte sequence that is not UTF-8.

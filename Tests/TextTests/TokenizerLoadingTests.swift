@@ -91,18 +91,18 @@ import Testing
 
     @Test func badTokenizerJSONGivesTypedErrors() throws {
         let folder = try Folder([
-            "malformed.json": Array(#"{"model": {"vocab": {"a": 0,, }}}"#.utf8),
+            "malformed.json": Array("{\n\"model\": {\"vocab\":\n {\"a\": 0,, }}}".utf8),
             "normalizer.json": Self.tokenizerJSON(normalizer: #"{"type": "Lowercase"}"#),
             "flag.json": Self.tokenizerJSON(normalizer: #"{"type": "BertNormalizer", "lowercase": "yes"}"#),
             "added.json": Self.tokenizerJSON(extraAdded: ###", {"id": 9, "content": "##s", "lstrip": false, "rstrip": false, "single_word": false, "normalized": true, "special": false}"###),
             "dupid.json": Array(#"{"model": {"type": "WordPiece", "vocab": {"a": 0, "b": 0}}}"#.utf8),
         ])
         defer { folder.remove() }
-        guard case .malformedJSON(let path, _)? = Self.error({ try WordPieceTokenizer.load(path: folder.path("malformed.json")) }) else {
+        guard case .malformedJSON(let path, let line, _)? = Self.error({ try WordPieceTokenizer.load(path: folder.path("malformed.json")) }) else {
             Issue.record("malformed JSON must be TokenizerError.malformedJSON")
             return
         }
-        #expect(path == folder.path("malformed.json"))
+        #expect(path == folder.path("malformed.json") && line == 3)
         #expect(Self.error { try WordPieceTokenizer.load(path: folder.path("normalizer.json")) }
                 == .unsupported(path: folder.path("normalizer.json"), field: "normalizer.type", value: "Lowercase"))
         #expect(Self.error { try WordPieceTokenizer.load(path: folder.path("flag.json")) }
