@@ -10,6 +10,8 @@ public enum EncoderError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(file: String, tensor: String, expected: [Int], actual: [Int])
     case unexpectedTensor(file: String, tensor: String)
     case configMismatch(file: String, reason: String)
+    /// The file cannot be opened or mapped (missing, a directory, no permission).
+    case unreadableFile(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum EncoderError: Error, Equatable, CustomStringConvertible {
             return "\(file): unexpected tensor '\(tensor)'"
         case .configMismatch(let file, let reason):
             return "\(file): the weights do not match the configuration: \(reason)"
+        case .unreadableFile(let file, let reason):
+            return "\(file): cannot read: \(reason)"
         }
     }
 }
