@@ -81,6 +81,7 @@ public final class Trainer {
     }
 
     /// Runs from the current position until `maxSteps` updates are done or the evaluation hook says stop.
+    @discardableResult
     public func run(observer: TrainingObserver? = nil, progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
         let batches = batchesPerEpoch, batchSize = configuration.batchSize
         var lossSum = 0.0, updates = 0
