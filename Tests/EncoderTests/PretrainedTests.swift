@@ -151,3 +151,24 @@ struct PretrainedTests {
         #expect(m6.values("bert.pooler.dense.bias") == (try c6.weights.floats("pooler.dense.bias")))
     }
 }
+
+@Suite("Pretrained checkpoints and BertClassifier")
+struct PretrainedBertClassifierTests {
+    @Test("a fresh pooler and head equal BertClassifier.initializeRandomly's for the same seed (one stream per entry)")
+    func freshHeadMatchesInitialization() throws {
+        let dir = try PackagePaths.temporaryDirectory()
+        try writeCheckpoint(dir, config: tinyConfig, rename: { name in
+            name.hasPrefix("bert.pooler") || name.hasPrefix("classifier") ? nil : String(name.dropFirst(5))
+        })
+        let checkpoint = try PretrainedCheckpoint(directory: dir.path)
+        let loaded = try BertClassifier(config: checkpoint.config)
+        let report = try checkpoint.load(into: loaded, random: SeededRandom(seed: 42))
+        let initialized = try BertClassifier(config: checkpoint.config)
+        initialized.initializeRandomly(SeededRandom(seed: 42))
+        for name in report.freshlyInitialized {
+            #expect(Array(loaded.parameter(named: name) ?? .init(start: nil, count: 0))
+                    == Array(initialized.parameter(named: name) ?? .init(start: nil, count: 0)), "\(name)")
+        }
+        #expect(report.freshlyInitialized.count == 4)
+    }
+}
