@@ -24,8 +24,12 @@ struct TrainerLoopTests {
         let examples = syntheticExamples(count: 70, vocabulary: Self.V, labels: Self.K, seed: 3)
         let trainer = try makeTrainer(examples: examples, maxSteps: 7, batchSize: 32, evalInterval: nil)
         let observer = RecordingObserver()
-        let outcome = try trainer.run(observer: observer)
+        var reported: [TrainingProgress] = []
+        let outcome = try trainer.run(observer: observer) { reported.append($0) }
         #expect(outcome.completedSteps == 7 && !outcome.stoppedEarly)
+        #expect(reported.map(\.completedSteps) == Array(1...7) && reported.allSatisfy { $0.maxSteps == 7 })
+        #expect(reported.map(\.loss) == observer.updates.map(\.loss))
+        #expect(abs((reported.last?.meanLoss ?? 0) - observer.updates.map { Double($0.loss) }.reduce(0, +) / 7) < 1e-12)
         #expect(trainer.batchesPerEpoch == 3)
         #expect(observer.updates.map(\.step) == Array(1...7))
         #expect(observer.updates.map(\.epoch) == [0, 0, 0, 1, 1, 1, 2])
