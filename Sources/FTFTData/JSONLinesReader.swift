@@ -36,11 +36,12 @@ struct JSONRecord {
     let line: Int
     let object: [String: Any]
 
-    /// The field as text: a JSON string, or an integer written as a number (ids are sometimes numeric).
-    func string(_ field: String) throws -> String {
+    /// The field as text: a JSON string or, when `allowInteger` (ids and labels, which some files write as
+    /// numbers), a JSON integer as its decimal text. Anything else is `invalidField`.
+    func string(_ field: String, allowInteger: Bool = false) throws -> String {
         guard let value = object[field] else { throw DatasetError.missingField(path: path, line: line, field: field) }
         if let text = value as? String { return text }
-        if let integer = Self.integer(value) { return String(integer) }
+        if allowInteger, let integer = Self.integer(value) { return String(integer) }
         throw DatasetError.invalidField(path: path, line: line, field: field,
                                         reason: value is NSNull ? "null where text is expected" : "not a string")
     }
@@ -58,8 +59,8 @@ struct JSONRecord {
     }
 
     /// The field as text, or nil when it is absent or null.
-    func optionalString(_ field: String) throws -> String? {
+    func optionalString(_ field: String, allowInteger: Bool = false) throws -> String? {
         guard let value = object[field], !(value is NSNull) else { return nil }
-        return try string(field)
+        return try string(field, allowInteger: allowInteger)
     }
 }

@@ -76,7 +76,7 @@ public struct ColumnMapping: Sendable, Hashable {
 extension LabeledDataset {
     /// Reads any classification file: JSON lines (one object per line), CSV (RFC 4180, header row) or TSV
     /// (header row, no quoting), mapped by `mapping`. Columns not named in the mapping are ignored.
-    /// JSON text fields must be strings (integers are accepted as their decimal text for ids and labels).
+    /// JSON text fields must be strings; ids and labels may also be JSON integers (read as decimal text).
     public static func readGeneric(path: String, format: DataFileFormat, mapping: ColumnMapping,
                                    name: String) throws -> LabeledDataset {
         try mapping.validate()
@@ -86,10 +86,10 @@ extension LabeledDataset {
             let reader = try JSONLinesReader(path: path)
             while let record = try reader.next() {
                 try builder.append(TextExample(
-                    id: try mapping.idField.map { try record.string($0) } ?? String(builder.examples.count),
+                    id: try mapping.idField.map { try record.string($0, allowInteger: true) } ?? String(builder.examples.count),
                     text: try record.string(mapping.textField),
                     textPair: try mapping.pairField.map { try record.string($0) },
-                    label: try mapping.label(try record.string(mapping.labelField), path: path, line: record.line),
+                    label: try mapping.label(try record.string(mapping.labelField, allowInteger: true), path: path, line: record.line),
                     line: record.line))
             }
         case .csv, .tsv:

@@ -20,9 +20,9 @@ extension LabeledDataset {
             if gold == "-" { continue }
             var metadata: [String: String] = [:]
             if let genre = try record.optionalString("genre") { metadata["genre"] = genre }
-            if let prompt = try record.optionalString("promptID") { metadata["promptID"] = prompt }
+            if let prompt = try record.optionalString("promptID", allowInteger: true) { metadata["promptID"] = prompt }
             try builder.append(TextExample(
-                id: try record.string("pairID"), text: try record.string("sentence1"),
+                id: try record.string("pairID", allowInteger: true), text: try record.string("sentence1"),
                 textPair: try record.string("sentence2"),
                 label: try labelIndex(gold, in: LabelNames.nli, path: path, line: record.line, field: "gold_label"),
                 line: record.line, metadata: metadata))
@@ -38,7 +38,7 @@ extension LabeledDataset {
         let table = try DelimitedReader(path: path, dialect: .tsv)
         let header = table.header
         for (index, expected) in [(0, "index"), (8, "sentence1"), (9, "sentence2"), (header.count - 1, "gold_label")] {
-            guard header.indices.contains(index), header[index] == expected, header.count >= 10 else {
+            guard header.indices.contains(index), header[index] == expected else {
                 throw DatasetError.missingField(path: path, line: table.headerLine, field: "\(expected) (column \(index))")
             }
         }
@@ -90,7 +90,7 @@ extension LabeledDataset {
                 if let value = try record.optionalString(key) { metadata[key] = value }
             }
             try builder.append(TextExample(
-                id: try record.string("uid"), text: try record.string("context"),
+                id: try record.string("uid", allowInteger: true), text: try record.string("context"),
                 textPair: try record.string("hypothesis"),
                 label: try labelIndex(try record.string("label"), in: letters, path: path, line: record.line, field: "label"),
                 line: record.line, metadata: metadata))
