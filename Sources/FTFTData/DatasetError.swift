@@ -29,6 +29,12 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     case duplicateID(path: String, line: Int, field: String, id: String, firstLine: Int)
     /// A configuration that cannot describe a data set (e.g. no label names).
     case invalidMapping(reason: String)
+    /// A generator setting outside its allowed range (the embedded task's `EmbeddedTaskConfig`).
+    case invalidConfiguration(field: String, reason: String)
+    /// A train/validation split that cannot be made (e.g. a fraction outside [0, 1]).
+    case invalidSplit(dataset: String, reason: String)
+    /// A task's data root or set name that does not resolve.
+    case unknownDataset(task: String, name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -62,6 +68,12 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
             return "\(path):\(line): field '\(field)': id '\(id)' already used on line \(firstLine)"
         case .invalidMapping(let reason):
             return "invalid data-set description: \(reason)"
+        case .invalidConfiguration(let field, let reason):
+            return "invalid setting '\(field)': \(reason)"
+        case .invalidSplit(let dataset, let reason):
+            return "\(dataset): cannot split: \(reason)"
+        case .unknownDataset(let task, let name, let reason):
+            return "task \(task): data set '\(name)': \(reason)"
         }
     }
 
