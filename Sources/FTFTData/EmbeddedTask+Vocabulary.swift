@@ -1,3 +1,5 @@
+import FTFTIO
+
 /// The embedded task's words and its word-level tokenisation.
 ///
 /// Every word is lower-case ASCII letters and appears whole in `vocabulary`, so BERT's uncased WordPiece
@@ -26,6 +28,11 @@ public enum EmbeddedVocabulary {
 
     /// `vocab.txt` content: one token per line, line k (0-based) is id k.
     public static var vocabularyText: String { tokens.joined(separator: "\n") + "\n" }
+
+    /// Writes `vocabularyText` to `path` atomically (a `vocab.txt` for the WordPiece tokenizer).
+    public static func writeVocabulary(to path: String) throws {
+        try AtomicFile.write(vocabularyText, to: path)
+    }
 
     private static let idOf: [String: Int32] = Dictionary(uniqueKeysWithValues: tokens.enumerated().map { ($1, Int32($0)) })
 

@@ -1,4 +1,5 @@
 import FTFTData
+import FTFTIO
 import Testing
 
 /// The embedded task: determinism, balance, vocabulary, and the designed behaviour of the overlap shortcut,
@@ -104,6 +105,9 @@ struct EmbeddedTaskTests {
         #expect(tokens.prefix(5) == ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
         #expect(tokens.allSatisfy { $0.hasPrefix("[") || $0.allSatisfy { $0.isASCII && $0.isLowercase } })
         #expect(EmbeddedVocabulary.vocabularyText.split(separator: "\n").map(String.init) == tokens)
+        let vocabPath = try TestFiles().missing("vocab.txt")
+        try EmbeddedVocabulary.writeVocabulary(to: vocabPath)
+        #expect(try LineReader.readAll(path: vocabPath) == tokens)
         var longest = 0
         for set in [task.train, task.validation, task.oodDev, task.oodTest] {
             for example in set.examples {
