@@ -20,7 +20,7 @@ public enum EmbeddedVocabulary {
     public static let places = ["park", "city", "school", "market", "garden", "station"]
     public static let functionWords = ["the", "who", "near", "in"]
 
-    public static var nouns: [String] { people + animals }
+    public static let nouns: [String] = people + animals
 
     /// All tokens in id order: the lines of `vocab.txt`.
     public static let tokens: [String] = specialTokens + people + animals + categories + verbs + adjectives

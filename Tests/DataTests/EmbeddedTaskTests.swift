@@ -5,6 +5,8 @@ import Testing
 /// The embedded task: determinism, balance, vocabulary, and the designed behaviour of the overlap shortcut,
 /// computed from the generated texts (not from the generator's own bookkeeping).
 struct EmbeddedTaskTests {
+    /// The default task, generated once for the tests that only read it.
+    static let defaultTask: EmbeddedTask? = try? EmbeddedTask()
     static func shortcutAccuracy(_ set: LabeledDataset, clean: Bool) -> Double {
         let predictions = set.examples.map { EmbeddedTask.shortcutPrediction(premise: $0.text, hypothesis: $0.textPair ?? "") }
         let labels = set.examples.map { clean ? Int($0.metadata["clean_label"] ?? "") ?? -1 : $0.label }
@@ -38,7 +40,7 @@ struct EmbeddedTaskTests {
 
     @Test func shortcutWorksInDistributionAndIsAtChanceOutOfIt() throws {
         let config = EmbeddedTaskConfig()
-        let task = try EmbeddedTask(config: config)
+        let task = try #require(Self.defaultTask)
         // Clean labels: exactly 1 − f (f·n_c breaking examples per class, n_c = n/2 for even n).
         let trainPerClass = config.trainSize / 2, oodPerClass = config.oodDevSize / 2
         let trainBroken = Int((config.trainShortcutBreakingFraction * Double(trainPerClass) + 0.5).rounded(.down))
@@ -67,7 +69,7 @@ struct EmbeddedTaskTests {
     }
 
     @Test func everyKindOccursAndMatchesItsShortcutClass() throws {
-        let task = try EmbeddedTask()
+        let task = try #require(Self.defaultTask)
         let expected: [String: (label: Int, breaking: Bool)] = [
             "subsequence": (0, false), "embedded_clause": (0, false), "hypernym": (0, true), "substitute": (1, false),
             "wrong_category": (1, false),
@@ -87,7 +89,7 @@ struct EmbeddedTaskTests {
     }
 
     @Test func categoryWordsCarryNoLabelInformation() throws {
-        let task = try EmbeddedTask()
+        let task = try #require(Self.defaultTask)
         for set in [task.train, task.validation, task.oodDev, task.oodTest] {
             let withCategory = set.examples.filter { example in
                 (example.textPair ?? "").split(separator: " ").contains { EmbeddedVocabulary.categories.contains(String($0)) }
@@ -99,7 +101,7 @@ struct EmbeddedTaskTests {
     }
 
     @Test func vocabularyCoversEveryTextAndEncodesPairs() throws {
-        let task = try EmbeddedTask()
+        let task = try #require(Self.defaultTask)
         let tokens = EmbeddedVocabulary.tokens
         #expect(Set(tokens).count == tokens.count)
         #expect(tokens.prefix(5) == ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
