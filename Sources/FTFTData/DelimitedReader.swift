@@ -16,7 +16,8 @@ public enum Dialect: Sendable, Hashable {
 }
 
 /// Streams the records of a headered delimited file (gzip or plain), each with the line it starts on.
-/// Completely empty lines between records are skipped (pandas and Python's csv module skip them too).
+/// Completely empty lines between records are skipped (pandas and Python's csv module skip them too), and
+/// a UTF-8 byte-order mark at the start of the file is dropped.
 /// Every record must have as many fields as the header.
 final class DelimitedReader {
     let path: String
@@ -59,7 +60,9 @@ final class DelimitedReader {
         var first: String?
         repeat {
             guard let line = try translatingIO({ try lines.nextLine() }) else { return nil }
-            if !line.isEmpty { first = line }
+            // A UTF-8 byte-order mark (as some spreadsheet exports write) is not part of the first field.
+            let text = lines.lineNumber == 1 && line.hasPrefix("\u{FEFF}") ? String(line.dropFirst()) : line
+            if !text.isEmpty { first = text }
         } while first == nil
         let start = lines.lineNumber
         guard let first else { return nil }

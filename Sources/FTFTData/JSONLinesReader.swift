@@ -2,7 +2,7 @@ import FTFTIO
 import Foundation
 
 /// Streams the objects of a JSON-lines file (gzip or plain), one JSON object per line, each with its line
-/// number. Lines holding only whitespace are skipped. Anything other than an object is `badJSON`.
+/// number. Lines holding only whitespace are skipped; a UTF-8 byte-order mark at the start is dropped. Anything other than an object is `badJSON`.
 final class JSONLinesReader {
     let path: String
     private let lines: LineReader
@@ -13,7 +13,8 @@ final class JSONLinesReader {
     }
 
     func next() throws -> JSONRecord? {
-        while let line = try translatingIO({ try lines.nextLine() }) {
+        while var line = try translatingIO({ try lines.nextLine() }) {
+            if lines.lineNumber == 1, line.hasPrefix("\u{FEFF}") { line.removeFirst() }
             if line.allSatisfy(\.isWhitespace) { continue }
             let object: Any
             do {

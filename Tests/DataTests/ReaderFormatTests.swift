@@ -93,6 +93,15 @@ struct ReaderFormatTests {
         #expect(third.labels == [1])
     }
 
+    @Test func byteOrderMarkIsNotPartOfTheFirstField() throws {
+        let files = try TestFiles()
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let tsv = try files.write("b.tsv", bytes: bom + Array("id\ttext\tlabels\np\tx\tNeutral\n".utf8))
+        #expect(try LabeledDataset.readCAD(path: tsv).examples.map(\.id) == ["p"])
+        let jsonl = try files.write("b.jsonl", bytes: bom + Array(#"{"uid": "u", "context": "p", "hypothesis": "h", "label": "n"}"#.utf8))
+        #expect(try LabeledDataset.readANLI(path: jsonl, name: "a").labels == [1])
+    }
+
     @Test func fileFormatFromExtension() {
         #expect(DataFileFormat(path: "x/train.JSONL.gz") == .jsonl)
         #expect(DataFileFormat(path: "a.tsv") == .tsv)
