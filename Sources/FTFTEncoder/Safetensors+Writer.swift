@@ -56,6 +56,9 @@ extension SafetensorsFile {
             var length = UInt64(header.count).littleEndian
             try withUnsafeBytes(of: &length) { try AtomicFile.writeAll(fd: fd, $0.baseAddress, 8, path: path) }
             try header.withUnsafeBytes { try AtomicFile.writeAll(fd: fd, $0.baseAddress, $0.count, path: path) }
+            #if !_endian(little)
+            #error("SafetensorsFile.write writes host-order floats; add byte swapping for big-endian hosts")
+            #endif
             for t in tensors {
                 switch t.source {
                 case .slice(let tensor, let offset):

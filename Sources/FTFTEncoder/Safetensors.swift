@@ -65,12 +65,22 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard let source, count > 0 else { return }
         switch info.dtype {
         case .f32:
+            #if _endian(little)
             // Little-endian file on a little-endian host: a plain copy (the source may be unaligned).
             UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: count * 4)
+            #else
+            for i in 0..<count {
+                destination[i] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+            }
+            #endif
         case .f16:
-            for i in 0..<count { destination[i] = floatFromHalfBits(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            for i in 0..<count {
+                destination[i] = floatFromHalfBits(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+            }
         case .bf16:
-            for i in 0..<count { destination[i] = floatFromBFloat16Bits(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            for i in 0..<count {
+                destination[i] = floatFromBFloat16Bits(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+            }
         default:
             throw EncoderError.unsupportedDType(file: path, tensor: name, dtype: info.dtype.rawValue)
         }
@@ -94,7 +104,7 @@ public final class SafetensorsFile: @unchecked Sendable {
         }
         guard let base = mapping.bytes.baseAddress else { return [] }
         let source = UnsafeRawPointer(base) + dataStart + info.dataOffsets.lowerBound
-        return (0..<info.count).map { source.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self) }
+        return (0..<info.count).map { Int64(littleEndian: source.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
     }
 }
 
