@@ -9,8 +9,9 @@ import FTFTTensors
 /// `__metadata__` (strings): `format` = "ftft-training-checkpoint", `format_version` = "1"; the position
 /// (`completed_steps`, `epoch`, `batch_in_epoch`, `stopped`) and AdamW's `optimizer_step`; `seed`; the
 /// `training_configuration` and `schedule` as JSON; `example_count` and `example_fingerprint` (a 64-bit hash of
-/// the training examples, to refuse resuming on other data); FLOP and wall-time totals so far; plus any
-/// caller-supplied keys (e.g. the model's config.json).
+/// the training examples, to refuse resuming on other data); FLOP and wall-time totals so far;
+/// `model_config` (the BertConfig as Hugging Face config.json keys, when the model is a `BertClassifier`);
+/// plus any caller-supplied keys.
 ///
 /// The RNG needs no state beyond the seed: shuffles are `stream(.shuffle, epoch)` and dropout
 /// `stream(.dropout, update − 1, site)`, so (seed, position) determines every random number still to come.
@@ -20,7 +21,7 @@ extension Trainer {
     static let reservedKeys: Set<String> = [
         "format", "format_version", "completed_steps", "epoch", "batch_in_epoch", "stopped", "optimizer_step",
         "seed", "training_configuration", "schedule", "example_count", "example_fingerprint", "training_flops",
-        "evaluation_flops", "training_wall_seconds", "evaluation_wall_seconds",
+        "evaluation_flops", "training_wall_seconds", "evaluation_wall_seconds", "model_config",
     ]
 
     static func firstMomentName(_ name: String) -> String { "optimizer.exp_avg." + name }
@@ -53,6 +54,7 @@ extension Trainer {
         metadata["evaluation_flops"] = String(evaluationFLOPs)
         metadata["training_wall_seconds"] = String(trainingWallSeconds)
         metadata["evaluation_wall_seconds"] = String(evaluationWallSeconds)
+        if let bert = model as? BertClassifier { metadata["model_config"] = try Self.json(bert.config) }
 
         let entries = model.parameterEntries
         var tensors = entries.map { SafetensorsTensor(name: $0.name, shape: $0.shape, tensor: model.parameters, offset: $0.offset) }
@@ -96,12 +98,23 @@ extension Trainer {
             throw TrainingError.invalidCheckpoint(file: path, reason: "format_version \(meta["format_version"] ?? "") is not supported")
         }
         guard try value("seed") == String(random.seed) else { throw mismatch("seed", "is \(meta["seed"] ?? ""), this run's is \(random.seed)") }
-        let saved = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(try value("training_configuration").utf8))
+        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+            guard let decoded = try? JSONDecoder().decode(T.self, from: Data(try value(key).utf8)) else {
+                throw TrainingError.invalidCheckpoint(file: path, reason: "metadata '\(key)' is not valid JSON for \(T.self)")
+            }
+            return decoded
+        }
+        let saved = try decode(TrainingConfiguration.self, "training_configuration")
         guard saved == configuration else {
             throw mismatch("training_configuration", "is \(meta["training_configuration"] ?? ""), this run's is \((try? Self.json(configuration)) ?? "")")
         }
         guard try integer("example_count") == examples.count, try value("example_fingerprint") == exampleFingerprint else {
             throw mismatch("examples", "the checkpoint was trained on other examples (\(meta["example_count"] ?? "?") examples, fingerprint \(meta["example_fingerprint"] ?? "?"))")
+        }
+        if let bert = model as? BertClassifier, let savedConfig = meta["model_config"] {
+            guard try decode(BertConfig.self, "model_config") == bert.config else {
+                throw mismatch("model_config", "is \(savedConfig), this model's is \((try? Self.json(bert.config)) ?? "")")
+            }
         }
         var restored = TrainingPosition()
         restored.completedSteps = try integer("completed_steps")

@@ -80,4 +80,22 @@ struct BertCheckpointTests {
         #expect(report.ignored.count == 2 * model.layout.entries.count, "the moments are ignored as foreign tensors")
         #expect(bits(model.parameters.array) == bits(trainer.model.parameters.array))
     }
+
+    @Test("a checkpoint of a model with another configuration (same shapes, other dropout) is refused")
+    func modelConfigMismatch() throws {
+        let path = try PackagePaths.temporaryDirectory().appendingPathComponent("bert.safetensors").path
+        try makeTrainer(initSeed: 1).saveCheckpoint(to: path)
+        var other = Self.config
+        other.hiddenDropout = 0.2
+        let model = try BertClassifier(config: other)
+        let trainer = try makeTrainer(initSeed: 1)
+        let mismatched = try Trainer(model: model, examples: Self.examples, configuration: trainer.configuration,
+                                     random: trainer.random)
+        do {
+            try mismatched.restore(fromCheckpoint: path)
+            Issue.record("restored a checkpoint of another model configuration")
+        } catch TrainingError.checkpointMismatch(let file, let field, _) {
+            #expect(file == path && field == "model_config")
+        }
+    }
 }
