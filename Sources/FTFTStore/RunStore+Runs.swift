@@ -69,7 +69,11 @@ extension RunStore {
                 provenanceJSON: new.provenanceJSON, status: RunStatus.running.rawValue, statusMessage: nil,
                 referenceRunID: new.referenceRun?.rawValue, createdAt: Date(), finishedAt: nil)
             try record.insert(db)
-            return try record.run(path: path)
+            // Read back rather than return `record`: the stored timestamp has millisecond precision.
+            guard let stored = try RunRecord.fetchOne(db, key: record.id) else {
+                throw StoreError.corrupt(path: path, what: "\(operation): the new run cannot be read back")
+            }
+            return try stored.run(path: path)
         }
     }
 

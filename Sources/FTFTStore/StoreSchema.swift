@@ -104,6 +104,8 @@ enum StoreSchema {
             epochs_used INTEGER NOT NULL CHECK (epochs_used > 0),   -- burn-out: the first k epochs
             include_ci INTEGER NOT NULL CHECK (include_ci IN (0, 1)),
             example_count INTEGER NOT NULL CHECK (example_count >= 0),
+            has_forgetfulness INTEGER NOT NULL CHECK (has_forgetfulness IN (0, 1)),
+            has_threshold_closeness INTEGER NOT NULL CHECK (has_threshold_closeness IN (0, 1)),
             created_at TEXT NOT NULL,
             UNIQUE (run_id, dynamics_mode, ddof, epochs_used, include_ci)
         );
