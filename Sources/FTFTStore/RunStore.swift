@@ -112,7 +112,7 @@ public final class RunStore: Sendable {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
-            throw openingError(error, path: path, directory: directory)
+            throw openingError(error, path: path, directory: directory, forWriting: true)
         }
         return RunStore(path: path, access: .readWrite, reader: pool, writer: pool)
     }
@@ -133,7 +133,7 @@ public final class RunStore: Sendable {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
-            throw openingError(error, path: path, directory: directory)
+            throw openingError(error, path: path, directory: directory, forWriting: false)
         }
         return RunStore(path: path, access: .readOnly, reader: reader, writer: nil)
     }
@@ -166,7 +166,7 @@ public final class RunStore: Sendable {
     }
 
     /// Turns SQLite's terse opening errors into one that says what is wrong with the folder or the file.
-    private static func openingError(_ error: DatabaseError, path: String, directory: String) -> StoreError {
+    private static func openingError(_ error: DatabaseError, path: String, directory: String, forWriting: Bool) -> StoreError {
         switch error.resultCode {
         case .SQLITE_NOTADB:
             return .cannotOpen(path: path, reason: "the file is not an SQLite database")
@@ -174,7 +174,8 @@ public final class RunStore: Sendable {
             return .diskFull(path: path, operation: "opening the store")
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_PERM, .SQLITE_AUTH:
             if let problem = folderProblem(directory) {
-                return .cannotOpen(path: path, reason: "the folder \(directory) is not writable (\(problem)); open the store with access .readOnly to read it")
+                let advice = forWriting ? "open the store with access .readOnly to read it" : "SQLite could not read it there"
+                return .cannotOpen(path: path, reason: "the folder \(directory) is not writable (\(problem)); \(advice)")
             }
             return .cannotOpen(path: path, reason: "SQLite error \(error.extendedResultCode.rawValue): \(error.message ?? "unknown")")
         default:
