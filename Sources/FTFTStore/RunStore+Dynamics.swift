@@ -70,26 +70,55 @@ extension RunStore {
             try record.insert(db)
             guard let epochID = record.id else { throw StoreError.corrupt(path: path, what: "\(operation): no epoch id") }
 
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO dynamics (epoch_id, example_index, position, example_id, gold, logits)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            try rows.logits.withUnsafeBufferPointer { logits in
-                for position in order {
-                    let blob = FloatBlob.encode(UnsafeBufferPointer(rebasing: logits[(position * c)..<((position + 1) * c)]))
-                    do {
-                        try insert.execute(arguments: [
-                            epochID, rows.exampleIndices[position], position, rows.exampleIDs[position],
-                            rows.golds[position], blob,
-                        ])
-                    } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-                        throw invalid(operation, field: "exampleIndices", index: position,
-                                      "example index \(rows.exampleIndices[position]) appears more than once")
-                    }
-                }
-            }
+            try insertRows(db, epochID: epochID, rows: rows, order: order, operation: operation)
             if let first = siblings.first, let firstID = first.id {
                 try checkAgreement(db, epochID: epochID, with: firstID, firstEpoch: first.epoch, rows: rows, operation: operation)
+            }
+        }
+    }
+
+    /// Rows per INSERT statement. One statement per row spends most of its time in per-statement overhead;
+    /// 128 rows × 6 values stays far below SQLite's limit of 32,766 parameters.
+    static let rowsPerInsert = 128
+
+    /// Inserts the rows in `order` (positions sorted by example index). SQLite's primary key is what refuses a
+    /// repeated example index, mid-transaction; the error then names the repeated row.
+    private func insertRows(_ db: Database, epochID: Int64, rows: DynamicsRows, order: [Int], operation: String) throws {
+        let c = rows.classes
+        func statement(rowCount: Int) throws -> Statement {
+            try db.cachedStatement(sql: "INSERT INTO dynamics (epoch_id, example_index, position, example_id, gold, logits) VALUES "
+                                   + repeatElement("(?, ?, ?, ?, ?, ?)", count: rowCount).joined(separator: ", "))
+        }
+        let fullBatch = try statement(rowCount: Self.rowsPerInsert)
+        // Existentials rather than [DatabaseValue]: GRDB's initializer for the latter maps through a key path,
+        // which (unspecialised across modules) costs more than the inserts themselves.
+        var values: [(any DatabaseValueConvertible)?] = []
+        values.reserveCapacity(6 * Self.rowsPerInsert)
+        let epochValue = epochID
+        try rows.logits.withUnsafeBufferPointer { logits in
+            var start = 0
+            while start < order.count {
+                let end = min(start + Self.rowsPerInsert, order.count)
+                values.removeAll(keepingCapacity: true)
+                for position in order[start..<end] {
+                    values.append(epochValue)
+                    values.append(rows.exampleIndices[position])
+                    values.append(position)
+                    values.append(rows.exampleIDs[position])
+                    values.append(rows.golds[position])
+                    values.append(FloatBlob.encode(UnsafeBufferPointer(rebasing: logits[(position * c)..<((position + 1) * c)])))
+                }
+                let insert = end - start == Self.rowsPerInsert ? fullBatch : try statement(rowCount: end - start)
+                do {
+                    try insert.execute(arguments: StatementArguments(values))
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                    // Equal indices are adjacent in `order`; of two, the later position is the one reported.
+                    let repeated = zip(order, order.dropFirst()).first { rows.exampleIndices[$0] == rows.exampleIndices[$1] }
+                    let position = repeated?.1 ?? order[start]
+                    throw invalid(operation, field: "exampleIndices", index: position,
+                                  "example index \(rows.exampleIndices[position]) appears more than once")
+                }
+                start = end
             }
         }
     }

@@ -59,7 +59,7 @@ import FTFTTestSupport
     }
 
     /// The failure comes from SQLite in the middle of the epoch's transaction (the primary key refuses the
-    /// second copy of an example index, half-way through the inserts): nothing of that epoch may remain.
+    /// second copy of an example index, part-way through the inserts): nothing of that epoch may remain.
     @Test func aFailureMidEpochLeavesNothingOfThatEpoch() throws {
         let (store, directory, run) = try StoreFixtures.storeWithRun()
         let n = 400
@@ -67,8 +67,9 @@ import FTFTTestSupport
         let before = try store.dynamics(run: run)
 
         var broken = StoreFixtures.epochRows(epoch: 1, count: n)
-        // Inserts run in example-index order; duplicating index 200 into the row that held index 201 makes
-        // the insert of the 202nd row fail after 201 rows of this epoch are already in the transaction.
+        // Inserts run in example-index order, 128 rows per statement; duplicating index 200 into the row that
+        // held index 201 makes the second statement fail when the first 128 rows of this epoch (and the
+        // epoch's own record) are already in the transaction.
         let victim = try #require(broken.exampleIndices.firstIndex(of: 201))
         let original = try #require(broken.exampleIndices.firstIndex(of: 200))
         broken.exampleIndices[victim] = 200
