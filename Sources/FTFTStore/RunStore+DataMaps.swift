@@ -76,7 +76,8 @@ extension RunStore {
                         entries.forgetfulness?[i], entries.thresholdCloseness?[i],
                     ])
                 } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-                    throw invalid(operation, field: "exampleIndices", index: i, "example index \(entries.exampleIndices[i]) appears more than once")
+                    throw invalid(operation, field: "exampleIndices", index: i,
+                                  "example index \(entries.exampleIndices[i]) appears more than once")
                 }
             }
             return DataMapID(mapID)
@@ -93,11 +94,18 @@ extension RunStore {
             throw invalid(operation, field: "entries", "column lengths \(counts) differ from \(n) example indices")
         }
         for i in 0..<n {
-            guard entries.exampleIndices[i] >= 0 else { throw invalid(operation, field: "exampleIndices", index: i, "negative") }
-            guard entries.confidence[i].isFinite else { throw invalid(operation, field: "confidence", index: i, "\(entries.confidence[i])") }
-            guard !entries.variability[i].isInfinite else { throw invalid(operation, field: "variability", index: i, "infinite") }
+            guard entries.exampleIndices[i] >= 0 else {
+                throw invalid(operation, field: "exampleIndices", index: i, "negative")
+            }
+            guard entries.confidence[i].isFinite else {
+                throw invalid(operation, field: "confidence", index: i, "\(entries.confidence[i])")
+            }
+            guard !entries.variability[i].isInfinite else {
+                throw invalid(operation, field: "variability", index: i, "infinite")
+            }
             guard (0...options.epochsUsed).contains(entries.correctness[i]) else {
-                throw invalid(operation, field: "correctness", index: i, "\(entries.correctness[i]) is not a count in 0...\(options.epochsUsed)")
+                throw invalid(operation, field: "correctness", index: i,
+                              "\(entries.correctness[i]) is not a count in 0...\(options.epochsUsed)")
             }
             if let closeness = entries.thresholdCloseness?[i], !closeness.isFinite {
                 throw invalid(operation, field: "thresholdCloseness", index: i, "\(closeness)")

@@ -135,19 +135,26 @@ extension RunStore {
             throw invalid(operation, field: "logits", "\(rows.logits.count) values for \(n) examples × \(c) classes")
         }
         for i in 0..<n {
-            guard rows.exampleIndices[i] >= 0 else { throw invalid(operation, field: "exampleIndices", index: i, "negative index \(rows.exampleIndices[i])") }
+            guard rows.exampleIndices[i] >= 0 else {
+                throw invalid(operation, field: "exampleIndices", index: i, "negative index \(rows.exampleIndices[i])")
+            }
             guard (0..<c).contains(rows.golds[i]) else {
-                throw invalid(operation, field: "golds", index: i, "gold \(rows.golds[i]) of example \(rows.exampleIDs[i]) is not in 0..<\(c)")
+                throw invalid(operation, field: "golds", index: i,
+                              "gold \(rows.golds[i]) of example \(rows.exampleIDs[i]) is not in 0..<\(c)")
             }
         }
         if let bad = rows.logits.firstIndex(where: { !$0.isFinite }) {
             let i = bad / c
-            throw invalid(operation, field: "logits", index: i, "non-finite logit \(rows.logits[bad]) for example \(rows.exampleIDs[i]) class \(bad % c)")
+            throw invalid(operation, field: "logits", index: i,
+                          "non-finite logit \(rows.logits[bad]) for example \(rows.exampleIDs[i]) class \(bad % c)")
         }
     }
 
-    /// The first example (if any) whose id or gold differs from the same example index in the run's first epoch.
-    private func checkAgreement(_ db: Database, epochID: Int64, with firstID: Int64, firstEpoch: Int, rows: DynamicsRows, operation: String) throws {
+    /// Throws for the first example (if any) whose id or gold differs from the same example index in the run's
+    /// first epoch.
+    private func checkAgreement(
+        _ db: Database, epochID: Int64, with firstID: Int64, firstEpoch: Int, rows: DynamicsRows, operation: String
+    ) throws {
         let mismatch = try Row.fetchOne(db, sql: """
             SELECT new.position, new.example_index, new.example_id, new.gold, old.example_id, old.gold
             FROM dynamics AS new JOIN dynamics AS old ON old.epoch_id = ? AND old.example_index = new.example_index

@@ -80,14 +80,15 @@ extension RunStore {
                     id: nil, runID: run.rawValue, step: step, checkpoint: checkpoint, split: result.split.rawValue,
                     dataset: result.dataset, metric: result.metric, value: Evaluation.ftftRounded(result.exactValue),
                     exactValue: result.exactValue, exampleCount: result.exampleCount)
-                try insertOrDuplicate(db, "evaluation \(result.split.rawValue)/\(result.dataset)/\(result.metric) of \(run) at step \(step) (result \(i))") {
+                let name = "\(result.split.rawValue)/\(result.dataset)"
+                try insertOrDuplicate(db, "evaluation \(name)/\(result.metric) of \(run) at step \(step) (result \(i))") {
                     try record.insert(db)
                 }
                 if let logits = result.logits {
                     let logitsRecord = EvaluationLogitsRecord(
                         runID: run.rawValue, step: step, split: result.split.rawValue, dataset: result.dataset,
                         classes: logits.classes, exampleCount: result.exampleCount, logits: FloatBlob.encode(logits.values))
-                    try insertOrDuplicate(db, "logits of \(result.split.rawValue)/\(result.dataset) of \(run) at step \(step) (result \(i))") {
+                    try insertOrDuplicate(db, "logits of \(name) of \(run) at step \(step) (result \(i))") {
                         try logitsRecord.insert(db)
                     }
                 }

@@ -37,7 +37,8 @@ struct ComputeEntryRecord: Codable, FetchableRecord, PersistableRecord {
 
     init(_ e: ComputeEntry) {
         (runID, phase, parameterCount) = (e.run.rawValue, e.phase, e.parameterCount)
-        (kaplanTrainingFLOPs, preciseTrainingFLOPs, countedTrainingFLOPs) = (e.kaplanTrainingFLOPs, e.preciseTrainingFLOPs, e.countedTrainingFLOPs)
+        (kaplanTrainingFLOPs, preciseTrainingFLOPs) = (e.kaplanTrainingFLOPs, e.preciseTrainingFLOPs)
+        countedTrainingFLOPs = e.countedTrainingFLOPs
         (countedEvaluationFLOPs, countedDynamicsPassFLOPs) = (e.countedEvaluationFLOPs, e.countedDynamicsPassFLOPs)
         (trainingWallSeconds, evaluationWallSeconds, steps) = (e.trainingWallSeconds, e.evaluationWallSeconds, e.steps)
         (tokensWithPadding, tokensWithoutPadding, examples) = (e.tokensWithPadding, e.tokensWithoutPadding, e.examples)
@@ -88,8 +89,11 @@ extension RunStore {
             ("steps", Int64(entry.steps)), ("tokensWithPadding", entry.tokensWithPadding),
             ("tokensWithoutPadding", entry.tokensWithoutPadding), ("examples", entry.examples),
         ]
-        if let (field, value) = counts.first(where: { $0.1 < 0 }) { throw invalid(operation, field: field, "negative (\(value))") }
-        for (field, seconds) in [("trainingWallSeconds", entry.trainingWallSeconds), ("evaluationWallSeconds", entry.evaluationWallSeconds)] {
+        if let (field, value) = counts.first(where: { $0.1 < 0 }) {
+            throw invalid(operation, field: field, "negative (\(value))")
+        }
+        let times = [("trainingWallSeconds", entry.trainingWallSeconds), ("evaluationWallSeconds", entry.evaluationWallSeconds)]
+        for (field, seconds) in times {
             guard seconds.isFinite, seconds >= 0 else { throw invalid(operation, field: field, "\(seconds)") }
         }
         try write(operation) { db in

@@ -52,22 +52,26 @@ extension RunStore {
             guard exampleIndices[i] >= 0 else { throw invalid(operation, field: "exampleIndices", index: i, "negative") }
             guard i == 0 || exampleIndices[i - 1] < exampleIndices[i] else {
                 throw invalid(operation, field: "exampleIndices", index: i,
-                              "\(exampleIndices[i]) after \(exampleIndices[i - 1]): members must be in training-file order, without repeats")
+                              "\(exampleIndices[i]) after \(exampleIndices[i - 1]): members must be in training-file order, "
+                                  + "without repeats")
             }
         }
         return try write(operation) { db in
             try requireRun(db, run, operation: operation)
             if let dataMap {
-                let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM data_map WHERE id = ?)", arguments: [dataMap.rawValue]) ?? false
+                let exists = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM data_map WHERE id = ?)", arguments: [dataMap.rawValue]) ?? false
                 guard exists else { throw StoreError.notFound(path: path, what: "\(dataMap) (\(operation))") }
             }
             var record = SelectionRecord(
-                id: nil, runID: run.rawValue, dataMapID: dataMap?.rawValue, mode: spec.mode, rate: spec.rate, rule: spec.rule,
+                id: nil, runID: run.rawValue, dataMapID: dataMap?.rawValue, mode: spec.mode, rate: spec.rate,
+                rule: spec.rule,
                 seed: spec.seed.map { Int64(bitPattern: $0) }, stratified: spec.stratified, poolCount: poolCount,
                 count: exampleIndices.count, createdAt: Date())
             try insertOrDuplicate(db, "a selection of \(run) with \(spec)") { try record.insert(db) }
             guard let selectionID = record.id else { throw StoreError.corrupt(path: path, what: "\(operation): no id") }
-            let insert = try db.cachedStatement(sql: "INSERT INTO selection_member (selection_id, example_index, example_id) VALUES (?, ?, ?)")
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO selection_member (selection_id, example_index, example_id) VALUES (?, ?, ?)")
             for i in exampleIndices.indices {
                 try insert.execute(arguments: [selectionID, exampleIndices[i], exampleIDs[i]])
             }

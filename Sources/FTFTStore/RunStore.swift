@@ -89,7 +89,8 @@ public final class RunStore: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: "cannot create the folder \(directory): \(folderProblem(directory) ?? "\(error)")")
+            let reason = folderProblem(directory) ?? "\(error)"
+            throw StoreError.cannotOpen(path: path, reason: "cannot create the folder \(directory): \(reason)")
         }
         var configuration = baseConfiguration(options)
         if let limit = options.maximumDatabaseBytes {
@@ -149,7 +150,10 @@ public final class RunStore: Sendable {
             // so SQLite's immutable mode reads it safely.
             let wal = path + "-wal"
             if let size = try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int, size > 0 {
-                throw StoreError.cannotOpen(path: path, reason: "the folder is not writable and the store has an unfinished write-ahead log (\(wal)); open it once where the folder is writable")
+                throw StoreError.cannotOpen(
+                    path: path,
+                    reason: "the folder is not writable and the store has an unfinished write-ahead log (\(wal)); "
+                        + "open it once where the folder is writable")
             }
             let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration)
             try queue.read { _ = try $0.tableExists("grdb_migrations") }

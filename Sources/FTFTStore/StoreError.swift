@@ -40,7 +40,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .diskFull(let path, let operation):
             return "\(path): \(operation): the disk or the store's size quota is full; the write was rolled back and the store is intact"
         case .newerSchema(let path, let unknown):
-            return "\(path): written by a newer ftft (unknown migrations: \(unknown.joined(separator: ", "))); open it read-only or upgrade ftft"
+            let names = unknown.joined(separator: ", ")
+            return "\(path): written by a newer ftft (unknown migrations: \(names)); open it read-only or upgrade ftft"
         case .outdatedSchema(let path, let missing):
             return "\(path): the store lacks migrations \(missing.joined(separator: ", ")); open it read-write once to upgrade it"
         case .notFound(let path, let what):
