@@ -155,6 +155,16 @@ public final class RunStore: Sendable {
                     reason: "the folder is not writable and the store has an unfinished write-ahead log (\(wal)); "
                         + "open it once where the folder is writable")
             }
+            // URI filenames need an SQLite built with SQLITE_USE_URI (Debian's is; GRDB does not pass
+            // SQLITE_OPEN_URI), otherwise the URI would be taken for a file name.
+            let uriSupport = try DatabaseQueue().read {
+                try Bool.fetchOne($0, sql: "SELECT sqlite_compileoption_used('USE_URI')")
+            }
+            guard uriSupport == true else {
+                throw StoreError.cannotOpen(
+                    path: path, reason: "the folder is not writable, and this SQLite (built without URI filenames) cannot "
+                        + "read a WAL store there; copy the folder somewhere writable")
+            }
             let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration)
             try queue.read { _ = try $0.tableExists("grdb_migrations") }
             return queue

@@ -143,7 +143,13 @@ import FTFTTestSupport
             guard case .cannotOpen(path, let reason) = error as? StoreError else { return false }
             return reason.contains("not writable") && reason.contains(".readOnly")
         }
-        let reader = try RunStore.open(directory: directory.path, access: .readOnly)
+        let reader: RunStore
+        do {
+            reader = try RunStore.open(directory: directory.path, access: .readOnly)
+        } catch StoreError.cannotOpen(path, let reason) where reason.contains("built without URI filenames") {
+            print("StoreOpeningTests: this SQLite cannot read a WAL store in an unwritable folder: \(reason)")
+            return
+        }
         #expect(try reader.runs().map(\.status) == [.finished])
         #expect(try reader.epoch(run: RunID(1), epoch: 0).rows == StoreFixtures.epochRows(epoch: 0, count: 25))
     }
