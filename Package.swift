@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "FTFTCartography", dependencies: ["FTFTIO"]),
         // The SQLite run store (GRDB): runs, evaluations, dynamics, data maps, selections.
         .target(name: "FTFTStore", dependencies: [
-            "FTFTCartography", .product(name: "GRDB", package: "GRDB.swift"),
+            "FTFTCartography", "FTFTIO", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Methods (ERM, ERM(ES), DM, Random DM, FTFT), the compute ledger, experiment files, tables, reports.
         .target(name: "FTFTExperiments", dependencies: [
