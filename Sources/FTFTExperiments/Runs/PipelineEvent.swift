@@ -9,14 +9,17 @@ public struct PhaseDescription: Sendable, Equatable {
     public var role: RunRole
     public var maxSteps: Int
     public var trainingExamples: Int
+    public var batchSize: Int
 
-    public init(title: String, seed: UInt64, model: String, role: RunRole, maxSteps: Int, trainingExamples: Int) {
+    public init(title: String, seed: UInt64, model: String, role: RunRole, maxSteps: Int, trainingExamples: Int,
+                batchSize: Int) {
         self.title = title
         self.seed = seed
         self.model = model
         self.role = role
         self.maxSteps = maxSteps
         self.trainingExamples = trainingExamples
+        self.batchSize = batchSize
     }
 }
 
