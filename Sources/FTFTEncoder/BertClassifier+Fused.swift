@@ -8,6 +8,26 @@ import FTFTTensors
 // dropped/residual copies, the embeddings' pre-dropout LayerNorm output).
 
 extension BertClassifier {
+    /// y = x·Wᵀ without bias (the fused passes add it), threaded as `projectionThreading` says.
+    private func project(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                         bias: UnsafePointer<Float>?, N: Int, I: Int, O: Int, context: ComputeContext) {
+        precondition(bias == nil, "the fused path adds biases in its fused passes")
+        projectionGEMM(context, threading: projectionThreading, transA: false, transB: true, m: N, n: O, k: I,
+                       a: input, lda: I, b: weight, ldb: I, beta: 0, c: out, ldc: O)
+    }
+
+    /// dx (+)= dy·W and dW += dyᵀ·x, as `linearBackward` without the bias (the fused passes sum it).
+    private func projectBackward(dInput: UnsafeMutablePointer<Float>, dWeight: UnsafeMutablePointer<Float>,
+                                 dBias: UnsafeMutablePointer<Float>?, dOut: UnsafePointer<Float>,
+                                 input: UnsafePointer<Float>, weight: UnsafePointer<Float>, N: Int, I: Int, O: Int,
+                                 accumulateInput: Bool, context: ComputeContext) {
+        precondition(dBias == nil, "the fused path sums bias gradients in its fused passes")
+        projectionGEMM(context, threading: projectionThreading, transA: false, transB: false, m: N, n: I, k: O,
+                       a: dOut, lda: O, b: weight, ldb: I, beta: accumulateInput ? 1 : 0, c: dInput, ldc: I)
+        projectionGEMM(context, threading: projectionThreading, transA: true, transB: false, m: O, n: I, k: N,
+                       a: dOut, lda: O, b: input, ldb: I, beta: 1, c: dWeight, ldc: I)
+    }
+
     func fusedForwardEncoder(_ a: inout BertActivations, _ pass: Pass) {
         let (B, T, C, F) = (a.B, a.T, config.hiddenSize, config.intermediateSize)
         let BT = B * T, eps = config.layerNormEps, context = pass.context, threads = context.threads
@@ -23,9 +43,9 @@ extension BertClassifier {
         let shape = AttentionShape(B: B, T: T, C: C, NH: config.heads)
         for l in 0..<config.layers {
             let w = weights.layers[l], s = a.layers[l]
-            linearForward(out: s.query, input: x, weight: w.query, bias: nil, N: BT, I: C, O: C, context: context)
-            linearForward(out: s.key, input: x, weight: w.key, bias: nil, N: BT, I: C, O: C, context: context)
-            linearForward(out: s.value, input: x, weight: w.value, bias: nil, N: BT, I: C, O: C, context: context)
+            project(out: s.query, input: x, weight: w.query, bias: nil, N: BT, I: C, O: C, context: context)
+            project(out: s.key, input: x, weight: w.key, bias: nil, N: BT, I: C, O: C, context: context)
+            project(out: s.value, input: x, weight: w.value, bias: nil, N: BT, I: C, O: C, context: context)
             attentionFusedForward(
                 context: s.context, probabilities: s.probabilities, droppedProbabilities: s.droppedProbabilities,
                 dropoutMask: s.probabilityMask, query: s.query, key: s.key, value: s.value,
@@ -35,7 +55,7 @@ extension BertClassifier {
                     ? pass.mask(site: DropoutSite.attentionProbabilities(layer: l), probability: config.attentionDropout)
                     : nil,
                 context: context)
-            linearForward(out: a.denseOut, input: s.context, weight: w.attentionOutput, bias: nil, N: BT, I: C, O: C,
+            project(out: a.denseOut, input: s.context, weight: w.attentionOutput, bias: nil, N: BT, I: C, O: C,
                           context: context)
             biasDropoutResidualLayerNormForward(
                 out: s.attentionNormOut, normalized: s.attentionNormalized, rstd: s.attentionRstd,
@@ -44,10 +64,10 @@ extension BertClassifier {
                 dropout: hidden
                     ? pass.mask(site: DropoutSite.attentionOutput(layer: l), probability: config.hiddenDropout) : nil,
                 threads: threads)
-            linearForward(out: s.ffnPre, input: s.attentionNormOut, weight: w.intermediate, bias: nil,
+            project(out: s.ffnPre, input: s.attentionNormOut, weight: w.intermediate, bias: nil,
                           N: BT, I: C, O: F, context: context)
             biasGELUForward(act: s.ffnAct, pre: s.ffnPre, bias: w.intermediateBias, N: BT, F: F, threads: threads)
-            linearForward(out: a.denseOut, input: s.ffnAct, weight: w.output, bias: nil, N: BT, I: F, O: C,
+            project(out: a.denseOut, input: s.ffnAct, weight: w.output, bias: nil, N: BT, I: F, O: C,
                           context: context)
             biasDropoutResidualLayerNormForward(
                 out: s.outputNormOut, normalized: s.outputNormalized, rstd: s.outputRstd, mask: s.outputMask,
@@ -77,11 +97,11 @@ extension BertClassifier {
                 normalized: s.outputNormalized, rstd: s.outputRstd, weight: w.outputNormWeight,
                 mask: hidden ? s.outputMask : nil, inputMask: nil, scale: scale, N: BT, C: C, threads: threads)
             let dDense = hidden ? UnsafePointer(a.gradC) : UnsafePointer(a.gradB)
-            linearBackward(dInput: a.gradFFN, dWeight: gw.output, dBias: nil, dOut: dDense, input: s.ffnAct,
+            projectBackward(dInput: a.gradFFN, dWeight: gw.output, dBias: nil, dOut: dDense, input: s.ffnAct,
                            weight: w.output, N: BT, I: F, O: C, accumulateInput: false, context: context)
             geluBiasBackward(d: a.gradFFN, partials: a.reductionPartials, dBias: gw.intermediateBias, pre: s.ffnPre,
                              N: BT, F: F, threads: threads)
-            linearBackward(dInput: a.gradB, dWeight: gw.intermediate, dBias: nil, dOut: a.gradFFN,
+            projectBackward(dInput: a.gradB, dWeight: gw.intermediate, dBias: nil, dOut: a.gradFFN,
                            input: s.attentionNormOut, weight: w.intermediate, N: BT, I: C, O: F,
                            accumulateInput: true, context: context)
             // BertSelfOutput: gradB = d(attentionNormOut) → gradA = d(residual) (= d(x) so far), gradC = d(dense).
@@ -92,7 +112,7 @@ extension BertClassifier {
                 weight: w.attentionNormWeight, mask: hidden ? s.attentionMask : nil, inputMask: nil, scale: scale,
                 N: BT, C: C, threads: threads)
             let dAttentionDense = hidden ? UnsafePointer(a.gradC) : UnsafePointer(a.gradA)
-            linearBackward(dInput: a.gradB, dWeight: gw.attentionOutput, dBias: nil, dOut: dAttentionDense,
+            projectBackward(dInput: a.gradB, dWeight: gw.attentionOutput, dBias: nil, dOut: dAttentionDense,
                            input: s.context, weight: w.attentionOutput, N: BT, I: C, O: C, accumulateInput: false,
                            context: context)
             attentionFusedBackward(
@@ -100,11 +120,11 @@ extension BertClassifier {
                 dValueBias: gw.valueBias, dScores: a.gradScores, partials: a.reductionPartials, dContext: a.gradB,
                 probabilities: s.probabilities, droppedProbabilities: s.droppedProbabilities,
                 query: s.query, key: s.key, value: s.value, shape: shape, context: context)
-            linearBackward(dInput: a.gradA, dWeight: gw.query, dBias: nil, dOut: a.gradQ, input: x, weight: w.query,
+            projectBackward(dInput: a.gradA, dWeight: gw.query, dBias: nil, dOut: a.gradQ, input: x, weight: w.query,
                            N: BT, I: C, O: C, accumulateInput: true, context: context)
-            linearBackward(dInput: a.gradA, dWeight: gw.key, dBias: nil, dOut: a.gradK, input: x, weight: w.key,
+            projectBackward(dInput: a.gradA, dWeight: gw.key, dBias: nil, dOut: a.gradK, input: x, weight: w.key,
                            N: BT, I: C, O: C, accumulateInput: true, context: context)
-            linearBackward(dInput: a.gradA, dWeight: gw.value, dBias: nil, dOut: a.gradV, input: x, weight: w.value,
+            projectBackward(dInput: a.gradA, dWeight: gw.value, dBias: nil, dOut: a.gradV, input: x, weight: w.value,
                            N: BT, I: C, O: C, accumulateInput: true, context: context)
         }
         // BertEmbeddings: dropout after the LayerNorm, so its mask applies to the incoming gradient.

@@ -83,7 +83,7 @@ func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, keep: UnsafePointer<Fl
     var j = 0
     while j < vectorEnd {
         let kept = load8(keep + j) .!= 0
-        maxVector = pointwiseMax(maxVector, Float8(repeating: -.infinity).replacing(with: load8(row + j), where: kept))
+        maxVector = maximum8(maxVector, Float8(repeating: -.infinity).replacing(with: load8(row + j), where: kept))
         j += 8
     }
     var maximum = horizontalMax(maxVector)

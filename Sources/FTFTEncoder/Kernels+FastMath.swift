@@ -47,11 +47,18 @@ func horizontalSum(_ v: Float8) -> Float {
     return q[0] + q[1]
 }
 
+// Lane-wise max/min as compare-and-select (the standard library's generic pointwiseMax/Min is not inlined).
+@inline(__always)
+func maximum8(_ a: Float8, _ b: Float8) -> Float8 { a.replacing(with: b, where: b .> a) }
+
+@inline(__always)
+func minimum8(_ a: Float8, _ b: Float8) -> Float8 { a.replacing(with: b, where: b .< a) }
+
 @inline(__always)
 func horizontalMax(_ v: Float8) -> Float {
-    let h = pointwiseMax(v.lowHalf, v.highHalf)
-    let q = pointwiseMax(h.lowHalf, h.highHalf)
-    return Swift.max(q[0], q[1])
+    var m = v[0]
+    for i in 1..<8 { m = Swift.max(m, v[i]) }
+    return m
 }
 
 /// e^x for each lane; 0 below −87.3, +∞ above 88.7.
@@ -61,7 +68,7 @@ func fastExp(_ x: Float8) -> Float8 {
     let ln2High: Float = 0.693_145_75        // ln 2 split so that n·ln2High is exact for |n| ≤ 2⁹
     let ln2Low: Float = 1.428_606_8e-6
     let magic: Float = 12_582_912             // 1.5·2²³: adding it rounds to an integer in the low mantissa bits
-    let clamped = pointwiseMin(pointwiseMax(x, Float8(repeating: -87.336_55)), Float8(repeating: 88.722_83))
+    let clamped = minimum8(maximum8(x, Float8(repeating: -87.336_55)), Float8(repeating: 88.722_83))
     let shifted = clamped * log2e + magic
     let n = shifted - magic
     let r = (clamped - n * ln2High) - n * ln2Low
@@ -83,7 +90,7 @@ func fastExp(_ x: Float8) -> Float8 {
 @inline(__always)
 func normalCDF(_ x: Float8) -> (cdf: Float8, gaussian: Float8) {
     let z = x * 0.707_106_77
-    let az = pointwiseMin(absolute(z), Float8(repeating: 10))
+    let az = minimum8(absolute(z), Float8(repeating: 10))
     let gaussian = fastExp(-(az * az))
     // Small |z|: erf(z) = z·P(z²).
     let z2 = z * z
