@@ -70,6 +70,10 @@ public final class SafetensorsFile: @unchecked Sendable {
             throw EncoderError.tensorOutOfBounds(
                 file: path, tensor: name, reason: "holds \(info.count) elements, the destination \(count)")
         }
+        // The dtype is checked first, so an empty tensor of an unreadable dtype is refused like any other.
+        guard info.dtype.convertsToFloat else {
+            throw EncoderError.unsupportedDType(file: path, tensor: name, dtype: info.dtype.rawValue)
+        }
         let source = mapping.bytes.baseAddress.map { UnsafeRawPointer($0) + dataStart + info.dataOffsets.lowerBound }
         guard let source, count > 0 else { return }
         switch info.dtype {

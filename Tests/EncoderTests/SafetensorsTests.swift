@@ -137,6 +137,14 @@ struct SafetensorsTests {
         }
     }
 
+    @Test("an empty tensor of a dtype ftft does not convert is refused like a non-empty one (found by fuzzing)")
+    func emptyTensorOfUnreadableDType() throws {
+        let dir = try PackagePaths.temporaryDirectory()
+        let path = try writeRawSafetensors(dir, "e.safetensors", header: #"{"e":{"dtype":"F64","shape":[0,3],"data_offsets":[0,0]}}"#, data: [])
+        let file = try SafetensorsFile(path: path)
+        #expect(throws: EncoderError.unsupportedDType(file: path, tensor: "e", dtype: "F64")) { try file.floats("e") }
+    }
+
     @Test("the real MiniLM-L6 file: 103 F32 tensors plus the I64 position_ids buffer")
     func realFile() throws {
         guard let url = SharedData.path("models/minilm-l6-h384/model.safetensors") else {
