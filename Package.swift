@@ -77,5 +77,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["FTFTStore", "FTFTTestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTTestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"], exclude: ["Corpus"]),
     ]
 )
