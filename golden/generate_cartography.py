@@ -17,9 +17,12 @@ exactly with fractions). `golden/cartography/check_torch_quantile.py` checks thi
 (20,000/20,000 against torch 2.0.1 on an AVX2 CPU).
 
 Synthetic logits are multiples of 2^-10, so their decimal forms have at most 10 decimals and every JSON writer
-(pandas included) prints them exactly; statistics and selections are checked to be robust: distinct scores are
-at least 1e-6 apart, so ulp-level differences between torch's SIMD exp and the C library's cannot reorder them,
-and every double written to a JSONL file is at least 1e-4 units of the 10th decimal away from a rounding tie.
+(pandas included) prints them exactly. ftft reproduces torch's softmax and numpy's reductions bit for bit (see
+cartography/torch_softmax.ftg, cartography/numpy_reductions.ftg), yet the data are also checked to be robust, so
+that a platform whose arithmetic differs by an ulp fails loudly in the bit-exact tests rather than in the selection
+tests: distinct scores are at least 1e-6 apart, FTFT selections survive moving every score by a few ulps, and every
+double written to a JSONL file is at least 1e-4 units of the 10th decimal away from a rounding tie (so Python's
+correctly rounded '%.10f' and pandas' ujson rounding print the same digits).
 
 Outputs (all recorded in golden/manifest.json):
 - cartography/dynamics_<case>.ftg: inputs and expected statistics and selection masks per case;
@@ -27,7 +30,9 @@ Outputs (all recorded in golden/manifest.json):
   epoch in its own shuffled order; coordinates.jsonl and td_metrics.jsonl: the expected exports;
 - cartography/quantile_cases.ftg: random score vectors with torch 2.0.1 thresholds, and an engineered vector
   whose float32 lerp lands exactly on the next score, so strict ">" selects one example fewer than a float64
-  quantile would.
+  quantile would;
+- cartography/numpy_reductions.ftg: np.sum/mean/std of float64 vectors of length 1..160;
+- cartography/torch_softmax.ftg: torch.softmax of float32 rows (C = 2, 3).
 
 Run: FTFT_GOLDEN_VENV=/work/venv-golden golden/generate.sh generate_cartography.py
 """
@@ -211,7 +216,7 @@ def synthesize(rng, N, E, C):
         noise = rng.normal(0, 1.2, (N, C))
         logits[e] = noise
         logits[e, np.arange(N), gold] += difficulty + 0.8 * e
-    logits = np.round(logits * 1024) / 1024
+    logits = np.round(logits * 1024) / 1024 + 0.0  # + 0.0: no negative zeros (pandas prints -0.0 as 0.0)
     # Ties: example 1 duplicates example 0; examples 3..7 duplicate example 2 (a tie group of six).
     logits[:, 1], gold[1] = logits[:, 0], gold[0]
     for j in range(3, 8):
@@ -321,7 +326,7 @@ def quantile_cases():
     rng = np.random.default_rng(SEED + 77)
     lengths, rates, values, fused, separate, counts = [], [], [], [], [], []
     for k in range(400):
-        n = int(rng.integers(1, 600))
+        n = int(rng.integers(1, 300))
         x = rng.random(n).astype(np.float32) * np.float32(rng.choice([1e-3, 1.0, 50.0]))
         if k % 4 == 0:
             x = np.round(x * 8) / 8  # many ties
@@ -371,11 +376,42 @@ def quantile_cases():
     }, GENERATOR, args={"cases": 400, "engineered_rate": 0.33}, seed=SEED + 77)
 
 
+def numpy_reductions():
+    """np.sum / np.mean / np.std (ddof 0 and 1) of float64 vectors of every length 1..160, bit for bit: checks
+    ftft's port of numpy's pairwise summation beyond the short rows of real dynamics."""
+    rng = np.random.default_rng(SEED + 99)
+    lengths = np.arange(1, 161)
+    values = [rng.random(n) * 10 ** rng.uniform(-3, 3) for n in lengths]
+    write_fixture("cartography/numpy_reductions.ftg", {
+        "lengths": lengths.astype(np.int64), "values": np.concatenate(values),
+        "sum": np.array([np.sum(v) for v in values]), "mean": np.array([np.mean(v) for v in values]),
+        "std": np.array([np.std(v) for v in values]),
+        "std_ddof1": np.array([np.std(v, ddof=1) if len(v) > 1 else np.nan for v in values]),
+    }, GENERATOR, args={"lengths": "1..160"}, seed=SEED + 99)
+
+
+def torch_softmax():
+    """torch.softmax on float32 rows of 2 and 3 logits (what p is made of in both references), over scales that
+    reach exp's underflow cut-off. (torch.exp itself is not used: on MKL builds it calls MKL's VML, while the
+    softmax kernel uses SLEEF's expf_u10.)"""
+    rng = np.random.default_rng(SEED + 55)
+    out = {}
+    for c in (2, 3):
+        scale = rng.choice([0.01, 0.1, 1.0, 5.0, 20.0, 60.0], (12_000, 1))
+        logits = (rng.standard_normal((12_000, c)) * scale).astype(np.float32)
+        out[f"logits_c{c}"] = logits
+        out[f"softmax_c{c}"] = torch.softmax(torch.from_numpy(logits), dim=-1)
+    write_fixture("cartography/torch_softmax.ftg", out, GENERATOR, args={"rows": 12_000, "C": [2, 3]}, seed=SEED + 55,
+                  metadata={"cpu_capability": torch.backends.cpu.get_cpu_capability()})
+
+
 def main():
     torch.manual_seed(SEED)
     for case in CASES:
         make_case(*case)
     quantile_cases()
+    numpy_reductions()
+    torch_softmax()
 
 
 if __name__ == "__main__":

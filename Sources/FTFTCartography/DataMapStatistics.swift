@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The per-example data-map statistics as small pure functions (method.md §3 has the comparison table).
 ///
 /// Notation: ℓ_e ∈ R^C the logits of one example in epoch e, y its gold class, p_e = softmax(ℓ_e)[y] the
@@ -11,11 +5,10 @@ import Darwin
 /// Cartography", EMNLP), §2 eqs. 1–2; allenai/cartography `cartography/selection/train_dy_filtering.py`
 /// (`C:` below, HEAD 3df3438); FTFT `utils.py` (`F:`, commit a51319a).
 public enum DataMapStatistics {
-    /// p = softmax(ℓ)[y] in float32, in the order of operations of torch's CPU softmax kernel: m = max_c ℓ_c,
-    /// e_c = exp(ℓ_c − m), s = Σ_c e_c in class order, p = e_y · (1/s) (a reciprocal, then a product). Both
-    /// references take this float32 softmax (`C:L109` per record, `F:L253` on the stacked tensor; the two give
-    /// identical bits). torch evaluates exp with SLEEF's vectorised approximation, ftft with the C library's
-    /// expf, so about 1 value in 15 differs from torch by an ulp or two (golden tests compare with a tolerance).
+    /// p = softmax(ℓ)[y] in float32, with the operations of torch's CPU softmax kernel: m = max_c ℓ_c,
+    /// e_c = exp(ℓ_c − m) with torch's own float32 exp (`TorchFloat32Exp`), s = Σ_c e_c in class order,
+    /// p = e_y · (1/s) (a reciprocal, then a product). Both references take this float32 softmax (`C:L109` per
+    /// record, `F:L253` on the stacked tensor; the two give identical bits), so p matches them bit for bit.
     @inline(__always)
     public static func goldProbability(_ logits: UnsafeBufferPointer<Float>, gold: Int) -> Float {
         var m = logits[0]
@@ -23,7 +16,7 @@ public enum DataMapStatistics {
         var sum: Float = 0
         var numerator: Float = 0
         for c in 0..<logits.count {
-            let e = expf(logits[c] - m)
+            let e = TorchFloat32Exp.exp(logits[c] - m)
             sum += e
             if c == gold { numerator = e }
         }

@@ -99,6 +99,18 @@ public struct GoldenFixture {
                                        expected: e.floats, expectedShape: e.shape, tolerance: tolerance)
     }
 
+    /// The URL of any other golden file recorded with `record_file` (JSONL, text), after checking its sha256
+    /// against the manifest exactly as fixtures are checked.
+    public static func verifiedURL(_ file: String) throws -> URL {
+        let url = PackagePaths.golden.appendingPathComponent(file)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw FixtureError(description: "golden file \(file) is missing: \(regenerateHint(file))")
+        }
+        try checkManifest(file: file, data: data)
+        return url
+    }
+
     static func regenerateHint(_ file: String) -> String {
         "regenerate with `golden/generate.sh` (see golden/README.md), which rewrites golden/\(file) and golden/manifest.json"
     }
