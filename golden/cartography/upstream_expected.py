@@ -3,7 +3,7 @@
 
 Usage: FTFT_GOLDEN_VENV=/work/venv-golden; $FTFT_GOLDEN_VENV/bin/python golden/cartography/upstream_expected.py <dest>
 Writes golden/cartography/upstream_expected.json (derived figures only: hashes, counts, sums, per-record
-statistics) and records it in golden/manifest.json. method.md §9.2-9.3 lists the checks; every number here is
+statistics; floats as decimal strings) and records it in golden/manifest.json. method.md §9.2-9.3 lists the checks; every number here is
 recomputed from the files, none is copied from there.
 
 Conventions as in generate_cartography.py: cartography's statistics (float32 torch softmax per record, np.mean,
@@ -123,6 +123,18 @@ def winogrande_checks(folder):
     return out
 
 
+def floats_as_text(value):
+    """Floats as their shortest round-trip decimal strings: the reader parses them with a correctly rounded
+    parser (swift-corelibs-foundation's JSONSerialization is off by an ulp on some doubles)."""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return {k: floats_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [floats_as_text(v) for v in value]
+    return value
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: upstream_expected.py <folder from golden/cartography/fetch-upstream.sh>")
@@ -131,7 +143,7 @@ def main():
               "dynamics": dynamics_checks(folder), "winogrande": winogrande_checks(folder)}
     path = os.path.join(HERE, "upstream_expected.json")
     with open(path, "w") as f:
-        json.dump(result, f, indent=1, sort_keys=True)
+        json.dump(floats_as_text(result), f, indent=1, sort_keys=True)
         f.write("\n")
     record_file(OUTPUT, "cartography/upstream_expected.py", args={"folder": "<fetch-upstream.sh dest>"})
 
