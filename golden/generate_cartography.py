@@ -316,6 +316,10 @@ def make_case(name, N, E, C):
         tensors.update({"burnout_confidence": burn["confidence"], "burnout_variability": burn["variability"],
                         "burnout_correctness": burn["correctness"], "burnout_forgetfulness": burn["forgetfulness"]})
     tensors.update(selections(carto, ftft_conf, ftft_var, gold, C))
+    # Paper Figure 2: per-epoch median p of the hard-to-learn 33 % (exact rule) and of the rest.
+    hard = tensors["exact_hard"][RATES.index(0.33)] == 1
+    tensors["figure2_hard"] = np.array([np.median(carto["p"][e, hard].astype(np.float64)) for e in range(E)])
+    tensors["figure2_rest"] = np.array([np.median(carto["p"][e, ~hard].astype(np.float64)) for e in range(E)])
     write_fixture(f"cartography/dynamics_{name}.ftg", tensors, GENERATOR, args=args, seed=seed,
                   metadata={"burnout_epochs": E - 1 if E >= 3 else None})
 
