@@ -39,7 +39,7 @@ let package = Package(
         // WordPiece tokenizer with Hugging Face parity.
         .target(name: "FTFTText", dependencies: ["FTFTIO"]),
         // Data-set readers, task definitions, splits, the embedded task.
-        .target(name: "FTFTData", dependencies: ["FTFTIO", "FTFTText"]),
+        .target(name: "FTFTData", dependencies: ["FTFTIO", "FTFTText", "FTFTTensors"]),
         // Training dynamics → data maps → selection → diagnostics and plots. Independent of the engine.
         // (FTFTTensors only for the one seeded RNG, `SeededRandom`, used by random selection.)
         .target(name: "FTFTCartography", dependencies: ["FTFTIO", "FTFTTensors"]),

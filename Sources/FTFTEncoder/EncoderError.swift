@@ -10,6 +10,8 @@ public enum EncoderError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(file: String, tensor: String, expected: [Int], actual: [Int])
     case unexpectedTensor(file: String, tensor: String)
     case configMismatch(file: String, reason: String)
+    /// The file cannot be opened or mapped (missing, a directory, no permission).
+    case unreadableFile(file: String, reason: String)
     /// A batch the model cannot run: `field` is the TokenBatch field, `index` the flat element index.
     case invalidBatch(field: String, index: Int, reason: String)
 
@@ -33,6 +35,8 @@ public enum EncoderError: Error, Equatable, CustomStringConvertible {
             return "\(file): unexpected tensor '\(tensor)'"
         case .configMismatch(let file, let reason):
             return "\(file): the weights do not match the configuration: \(reason)"
+        case .unreadableFile(let file, let reason):
+            return "\(file): cannot read: \(reason)"
         case .invalidBatch(let field, let index, let reason):
             return "invalid batch: \(field)[\(index)] \(reason)"
         }

@@ -1,1 +1,0 @@
-// Module FTFTData: see Package.swift for its role. Populated by its issue.

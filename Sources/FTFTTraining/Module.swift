@@ -1,1 +1,0 @@
-// Module FTFTTraining: see Package.swift for its role. Populated by its issue.
