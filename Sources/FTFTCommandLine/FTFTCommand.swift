@@ -5,7 +5,10 @@ public struct FTFTCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "ftft",
         abstract: "Fine-Tuning by transFerring Training dynamics: train, map, select, retrain, account.",
-        subcommands: []
+        subcommands: [
+            DatamapCommand.self,
+            SelectCommand.self,
+        ]
     )
 
     public init() {}
