@@ -9,32 +9,26 @@ extension CartographyFiles {
     /// otherwise used. Checks: unique guids, 0 ≤ confidence ≤ 1, variability ≥ 0, correctness ≥ 0, and every
     /// line with the same optional fields as the first.
     public static func readDataMap(path: String) throws -> DataMap {
-        let reader: LineReader
-        do { reader = try LineReader(path: path) } catch let error as IOError { throw CartographyError.io(error) }
+        let bytes = try fileBytes(path)
         let keys = ["guid", "index", "confidence", "variability", "correctness", "forgetfulness", "threshold_closeness"]
             .map { Array($0.utf8) }
         var ids: [String] = [], confidence: [Double] = [], variability: [Double] = []
         var correctness: [Int] = [], forgetfulness: [Int] = []
         var lineOf: [String: Int] = [:]
         var hasForgetfulness: Bool?
-        while true {
-            let bytes: [UInt8]?
-            do { bytes = try reader.nextLineBytes() } catch let error as IOError { throw CartographyError.io(error) }
-            guard let line = bytes else { break }
-            let location = SourceLocation(file: path, line: reader.lineNumber)
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+        var scanner = JSONLineScanner(file: path)
+        try forEachLine(bytes) { buffer, lineNumber in
+            let location = SourceLocation(file: path, line: lineNumber)
             var id: String?, conf: Double?, vari: Double?, corr: Int?, forg: Int?, index: Int?
-            try line.withUnsafeBufferPointer { buffer in
-                var scanner = JSONLineScanner(buffer, location: location)
-                try scanner.object { key, s in
-                    if bytesEqual(key, keys[0]) { id = try s.identifier(field: "guid") }
-                    else if bytesEqual(key, keys[1]) { index = try s.integer(field: "index") }
-                    else if bytesEqual(key, keys[2]) { conf = try s.double(field: "confidence") }
-                    else if bytesEqual(key, keys[3]) { vari = try s.double(field: "variability") }
-                    else if bytesEqual(key, keys[4]) { corr = try s.integer(field: "correctness") }
-                    else if bytesEqual(key, keys[5]) { forg = try s.integer(field: "forgetfulness") }
-                    else { try s.skipValue() }
-                }
+            scanner.reset(buffer, line: lineNumber)
+            try scanner.object { key, s in
+                if bytesEqual(key, keys[0]) { id = try s.identifier(field: "guid") }
+                else if bytesEqual(key, keys[1]) { index = try s.integer(field: "index") }
+                else if bytesEqual(key, keys[2]) { conf = try s.double(field: "confidence") }
+                else if bytesEqual(key, keys[3]) { vari = try s.double(field: "variability") }
+                else if bytesEqual(key, keys[4]) { corr = try s.integer(field: "correctness") }
+                else if bytesEqual(key, keys[5]) { forg = try s.integer(field: "forgetfulness") }
+                else { try s.skipValue() }
             }
             guard let id else { throw CartographyError.missingField(location, field: "guid") }
             guard index != nil else { throw CartographyError.missingField(location, field: "index") }

@@ -109,26 +109,30 @@ extension DataMap {
             throw CartographyError.tooFewEpochs(needed: 2, available: e, reason: "the confidence-interval variability")
         }
         var columns = Columns(n: n)
-        let gold = used.goldLabels
+        // Examples in chunks of 4,096, each chunk with its own scratch rows; every chunk writes only its own
+        // examples' outputs (parallelFor's contract), so results do not depend on `threads`.
+        let chunk = 4096
         used.logits.withUnsafeBufferPointer { logits in
-            columns.withPointers { out in
-                // Each index writes only its own outputs (parallelFor's contract).
-                let shared = UncheckedSendable(out)
-                parallelFor(threads: threads, count: n) { i in
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: e) { p32 in
-                        withUnsafeTemporaryAllocation(of: Double.self, capacity: e) { p64 in
-                            withUnsafeTemporaryAllocation(of: Bool.self, capacity: e) { correct in
-                                for epoch in 0..<e {
-                                    let start = (epoch * n + i) * c
-                                    let row = UnsafeBufferPointer(rebasing: logits[start ..< start + c])
-                                    let p = DataMapStatistics.goldProbability(row, gold: gold[i])
-                                    p32[epoch] = p
-                                    p64[epoch] = Double(p)
-                                    correct[epoch] = DataMapStatistics.argmaxFirst(row) == gold[i]
-                                }
-                                shared.value.store(i, p32: UnsafeBufferPointer(p32), p64: UnsafeBufferPointer(p64),
-                                                   correct: UnsafeBufferPointer(correct), options: options)
+            used.goldLabels.withUnsafeBufferPointer { gold in
+                columns.withPointers { out in
+                    let shared = UncheckedSendable((logits, gold, out))
+                    parallelFor(threads: threads, count: (n + chunk - 1) / chunk) { k in
+                        let (logits, gold, out) = shared.value
+                        let p32 = UnsafeMutableBufferPointer<Float>.allocate(capacity: e)
+                        let p64 = UnsafeMutableBufferPointer<Double>.allocate(capacity: e)
+                        let correct = UnsafeMutableBufferPointer<Bool>.allocate(capacity: e)
+                        defer { p32.deallocate(); p64.deallocate(); correct.deallocate() }
+                        for i in k * chunk ..< min(n, (k + 1) * chunk) {
+                            for epoch in 0..<e {
+                                let start = (epoch * n + i) * c
+                                let row = UnsafeBufferPointer(rebasing: logits[start ..< start + c])
+                                let p = DataMapStatistics.goldProbability(row, gold: gold[i])
+                                p32[epoch] = p
+                                p64[epoch] = Double(p)
+                                correct[epoch] = DataMapStatistics.argmaxFirst(row) == gold[i]
                             }
+                            out.store(i, p32: UnsafeBufferPointer(p32), p64: UnsafeBufferPointer(p64),
+                                      correct: UnsafeBufferPointer(correct), options: options)
                         }
                     }
                 }

@@ -9,14 +9,32 @@ import Darwin
 /// tokens is allowed; keys may come in any order; unknown keys are skipped. Every error names the file, line
 /// and (where known) the field.
 struct JSONLineScanner {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let location: SourceLocation
+    private(set) var bytes: UnsafeBufferPointer<UInt8>
+    let file: String
+    private(set) var line: Int
     var position = 0
+
+    /// A scanner for lines of `file`; `reset` points it at each line in turn (one scanner per file, so the
+    /// file name is not copied per line).
+    init(file: String) {
+        self.bytes = UnsafeBufferPointer(start: nil, count: 0)
+        self.file = file
+        self.line = 0
+    }
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, location: SourceLocation) {
         self.bytes = bytes
-        self.location = location
+        self.file = location.file
+        self.line = location.line
     }
+
+    mutating func reset(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+        self.bytes = bytes
+        self.line = line
+        position = 0
+    }
+
+    var location: SourceLocation { SourceLocation(file: file, line: line) }
 
     func fail(_ reason: String) -> CartographyError {
         .badJSON(location, reason: "\(reason) at column \(position + 1)")
@@ -158,10 +176,54 @@ struct JSONLineScanner {
         return start ..< position
     }
 
-    /// A number as Double, correctly rounded (see `parseDecimal`).
+    /// A number as Double, correctly rounded: one pass that checks the grammar and accumulates the digits;
+    /// numbers the fast path of `parseDecimal` cannot take (exponents, more than 19 digits) go to it.
     mutating func double(field: String) throws -> Double {
-        let token = try numberToken(field: field)
-        return parseDecimal(UnsafeBufferPointer(rebasing: bytes[token]))
+        skipWhitespace()
+        let start = position
+        let negative = position < bytes.count && bytes[position] == 0x2D
+        if negative { position += 1 }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var exponent = 0
+        var fast = true
+        let intStart = position
+        while position < bytes.count, isDigit(bytes[position]) {
+            let d = UInt64(bytes[position] &- 0x30)
+            if significant > 0 || d != 0 { significant += 1 }
+            if significant <= 19 { mantissa = mantissa &* 10 &+ d } else { fast = false }
+            position += 1
+        }
+        let intDigits = position - intStart
+        guard intDigits > 0 else {
+            position = start
+            throw CartographyError.wrongFieldType(location, field: field, expected: "a number")
+        }
+        if intDigits > 1 && bytes[intStart] == 0x30 { throw fail("leading zero in '\(field)'") }
+        if position < bytes.count, bytes[position] == 0x2E {
+            position += 1
+            let fracStart = position
+            while position < bytes.count, isDigit(bytes[position]) {
+                let d = UInt64(bytes[position] &- 0x30)
+                if significant > 0 || d != 0 { significant += 1 }
+                if significant <= 19 { mantissa = mantissa &* 10 &+ d; exponent -= 1 } else { fast = false }
+                position += 1
+            }
+            guard position > fracStart else { throw fail("digits expected after '.' in '\(field)'") }
+        }
+        if position < bytes.count, bytes[position] == 0x65 || bytes[position] == 0x45 {
+            fast = false
+            position += 1
+            if position < bytes.count, bytes[position] == 0x2B || bytes[position] == 0x2D { position += 1 }
+            let expStart = position
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            guard position > expStart else { throw fail("digits expected in the exponent of '\(field)'") }
+        }
+        if fast && mantissa < (1 << 53) && exponent >= -22 {
+            let value = Double(mantissa) / exactPowerOfTen(-exponent)
+            return negative ? -value : value
+        }
+        return parseDecimal(UnsafeBufferPointer(rebasing: bytes[start ..< position]))
     }
 
     /// An integer-valued number (a JSON integer, or a number with an integral value such as 5.0) as Int.
@@ -186,6 +248,80 @@ struct JSONLineScanner {
             throw CartographyError.wrongFieldType(location, field: field, expected: "an integer or a string")
         }
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `identifier`, plus its value when it was written as a JSON integer (nil for strings).
+    mutating func identifierAndInteger(field: String) throws -> (String, Int64?) {
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == 0x22 { return (try string(field: field), nil) }
+        let token = try numberToken(field: field)
+        let text = UnsafeBufferPointer(rebasing: bytes[token])
+        guard let value = parseInteger(text) else {
+            throw CartographyError.wrongFieldType(location, field: field, expected: "an integer or a string")
+        }
+        // The grammar check already excluded leading zeros; "-0" is the one non-canonical integer left.
+        let canonical = !(value == 0 && text[0] == 0x2D)
+        return (String(decoding: text, as: UTF8.self), canonical ? Int64(value) : nil)
+    }
+
+    /// The fast path for a line exactly as pandas writes it — `{"guid":<integer>,"<logitsKey>":[<numbers>],
+    /// "gold":<integer>}`, no spaces — which is every line of a cartography file. Logits replace `logits`'s
+    /// content. Returns nil at the first deviation (other key order, spaces, a string id, a syntax error…);
+    /// the caller then parses the line with the general scanner, which accepts any layout and reports errors.
+    mutating func pandasDynamicsRecord(logitsKey: [UInt8], into logits: inout [Float])
+        -> (id: String, integer: Int64?, gold: Int)? {
+        logits.removeAll(keepingCapacity: true)
+        guard literal(Self.guidOpening) else { return nil }
+        let idStart = position
+        guard let guid = plainInteger() else { return nil }
+        let idEnd = position
+        guard literal(Self.comma), literal(Self.quote), literal(logitsKey), literal(Self.keyArrayOpening) else { return nil }
+        while true {
+            guard position < bytes.count, bytes[position] == 0x2D || isDigit(bytes[position]),
+                  let value = try? double(field: "") else { return nil }
+            logits.append(Float(value))
+            guard position < bytes.count else { return nil }
+            if bytes[position] == 0x2C { position += 1; continue }
+            if bytes[position] == 0x5D { position += 1; break }
+            return nil
+        }
+        guard literal(Self.goldOpening), let gold = plainInteger(), literal(Self.closing), position == bytes.count else { return nil }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[idStart ..< idEnd]), as: UTF8.self)
+        let canonical = !(guid == 0 && bytes[idStart] == 0x2D)
+        return (text, canonical ? Int64(guid) : nil, gold)
+    }
+
+    static let guidOpening = Array("{\"guid\":".utf8)
+    static let comma: [UInt8] = [0x2C]
+    static let quote: [UInt8] = [0x22]
+    static let keyArrayOpening = Array("\":[".utf8)
+    static let goldOpening = Array(",\"gold\":".utf8)
+    static let closing: [UInt8] = [0x7D]
+
+    /// Consumes `expected` if the bytes at the position equal it.
+    @inline(__always)
+    mutating func literal(_ expected: [UInt8]) -> Bool {
+        guard position + expected.count <= bytes.count else { return false }
+        for k in 0..<expected.count where bytes[position + k] != expected[k] { return false }
+        position += expected.count
+        return true
+    }
+
+    /// An optional "-" and 1…18 digits without a leading zero, as Int; nil (position unspecified) otherwise.
+    @inline(__always)
+    mutating func plainInteger() -> Int? {
+        let negative = position < bytes.count && bytes[position] == 0x2D
+        if negative { position += 1 }
+        let start = position
+        var value = 0
+        while position < bytes.count, isDigit(bytes[position]), position - start < 18 {
+            value = value * 10 + Int(bytes[position] &- 0x30)
+            position += 1
+        }
+        let digits = position - start
+        guard digits > 0, !(digits > 1 && bytes[start] == 0x30),
+              position == bytes.count || !isDigit(bytes[position]) else { return nil }
+        return negative ? -value : value
     }
 
     /// `[n, n, …]` of numbers appended to `out` as float32 (each parsed to Double first, then rounded, as
@@ -221,6 +357,7 @@ struct JSONLineScanner {
     /// Writers' spellings of a missing or non-finite number inside an array — pandas' `null`, Python json's
     /// `NaN`, `Infinity`, `-Infinity` — read as NaN/±∞ so the caller reports a non-finite logit by name
     /// instead of a syntax error.
+    @inline(__always)
     mutating func nonFiniteLiteral() -> Float? {
         guard position < bytes.count else { return nil }
         let first = bytes[position]
@@ -288,7 +425,9 @@ func hexDigit(_ b: UInt8) -> UInt32? {
 /// Whether two byte strings are equal (keys against constants).
 @inline(__always)
 func bytesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
-    a.count == b.count && b.withUnsafeBufferPointer { memcmp(a.baseAddress!, $0.baseAddress!, a.count) == 0 }
+    guard a.count == b.count else { return false }
+    for i in 0..<a.count where a[i] != b[i] { return false }
+    return true
 }
 
 /// The value of an optional "-" followed by digits only, if it fits Int; nil for anything else.
@@ -306,7 +445,35 @@ func parseInteger(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
     return negative ? -value : value
 }
 
-private let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+/// 10^k for 0 ≤ k ≤ 22, exact in float64 (a switch of literals: no lazily initialised global on the hot path).
+@inline(__always)
+func exactPowerOfTen(_ k: Int) -> Double {
+    switch k {
+    case 0: return 1e0
+    case 1: return 1e1
+    case 2: return 1e2
+    case 3: return 1e3
+    case 4: return 1e4
+    case 5: return 1e5
+    case 6: return 1e6
+    case 7: return 1e7
+    case 8: return 1e8
+    case 9: return 1e9
+    case 10: return 1e10
+    case 11: return 1e11
+    case 12: return 1e12
+    case 13: return 1e13
+    case 14: return 1e14
+    case 15: return 1e15
+    case 16: return 1e16
+    case 17: return 1e17
+    case 18: return 1e18
+    case 19: return 1e19
+    case 20: return 1e20
+    case 21: return 1e21
+    default: return 1e22
+    }
+}
 
 /// A JSON number's text → the nearest Double (round-to-nearest-even), as Python's `float()`/`json.loads`.
 /// Fast path (Clinger 1990): when the significant digits form an integer m < 2^53 and the decimal exponent d
@@ -333,7 +500,7 @@ func parseDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Double {
         i += 1
     }
     if fast && mantissa < (1 << 53) && exponent >= -22 {
-        let value = Double(mantissa) / exactPowersOfTen[-exponent]
+        let value = Double(mantissa) / exactPowerOfTen(-exponent)
         return negative ? -value : value
     }
     return withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer in
