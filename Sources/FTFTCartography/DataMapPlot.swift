@@ -123,7 +123,7 @@ public enum DataMapPlot {
         }
         let largest = Double(count.max() ?? 1)
         let cellWidth = f.plotWidth / Double(bins), cellHeight = f.plotHeight / Double(bins)
-        svg.open("g", [("class", "density")])
+        svg.open("g", [("class", "density"), ("shape-rendering", "crispEdges")])
         var drawn = 0
         for by in 0..<bins {
             for bx in 0..<bins where count[by * bins + bx] > 0 {

@@ -53,16 +53,16 @@ public struct DataMapReport: Sendable {
             rows.append(("ambiguous 33 %, \(rule.rawValue) rule", "\(count)"))
         }
 
-        var warnings: [String] = []
         var easyRows: [String] = []
-        for share in try easyShares() {
+        let shares = try easyShares()
+        let warnings = EasyShareReference.warning(shares, family: family).map { [$0] } ?? []
+        for share in shares {
             let range = EasyShareReference.effectiveRange(family, rate: share.rate)
             let assessment = EasyShareReference.assess(share, family: family)?.rawValue ?? "–"
             let rangeText = range.map { String(format: "%.1f–%.1f %%", $0.lowerBound, $0.upperBound) } ?? "–"
             easyRows.append("<tr><td>\(Int((100 * share.rate).rounded())) %</td><td>\(share.count)</td>"
                 + "<td>\(String(format: "%.2f %%", 100 * share.fraction))</td><td>\(rangeText)</td>"
                 + "<td class=\"\(assessment)\">\(assessment)</td></tr>")
-            if let w = EasyShareReference.warning(share, family: family) { warnings.append(w) }
         }
 
         var page = """

@@ -131,6 +131,16 @@ public enum EasyShareReference {
         return percent > ineffective ? .belowTypical : .farBelow
     }
 
+    /// One warning for several rates: the detail of the 33 % share (or the first far-below one), plus the other
+    /// rates at which the share is far below too; nil when none is.
+    public static func warning(_ shares: [EasyShare], family: TaskFamily) -> String? {
+        let far = shares.filter { assess($0, family: family) == .farBelow }
+        guard let main = far.first(where: { abs($0.rate - 0.33) < 1e-9 }) ?? far.first,
+              let text = warning(main, family: family) else { return nil }
+        let others = far.filter { $0.rate != main.rate }.map { String(format: "%.0f%%", 100 * $0.rate) }
+        return others.isEmpty ? text : text + "; also far below at p = " + others.joined(separator: ", ")
+    }
+
     /// A warning for people when the share is far below the effective references, else nil.
     public static func warning(_ share: EasyShare, family: TaskFamily) -> String? {
         guard assess(share, family: family) == .farBelow, let range = effectiveRange(family, rate: share.rate),

@@ -95,11 +95,12 @@ public struct DatamapCommand: ParsableCommand {
             do { try AtomicFile.write(text, to: path(name)) } catch let error as IOError { throw CartographyError.io(error) }
         }
         print("data map of \(map.exampleCount) examples × \(map.epochCount ?? 0) epochs × \(dynamics.classCount) classes → \(out)")
-        for share in try report.easyShares() {
+        let shares = try report.easyShares()
+        for share in shares {
             print(String(format: "easy at p = %2.0f%%: %6.2f%%", 100 * share.rate, 100 * share.fraction))
-            if let warning = EasyShareReference.warning(share, family: family) {
-                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
-            }
+        }
+        if let warning = EasyShareReference.warning(shares, family: family) {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
     }
 }

@@ -66,5 +66,12 @@ private func pandas(_ value: Double) -> String {
         let parsed = bytes.withUnsafeBufferPointer { parseDecimal($0) }
         let expected = Double(text) ?? .nan
         #expect(parsed.bitPattern == expected.bitPattern, "\(text)")
+        // The scanner's one-pass number reader (used for every JSON number) agrees too.
+        let scanned = try? bytes.withUnsafeBufferPointer { buffer -> Double in
+            var scanner = JSONLineScanner(buffer, location: SourceLocation(file: "test", line: 1))
+            let value = try scanner.double(field: "x")
+            return scanner.position == buffer.count ? value : .nan
+        }
+        #expect(scanned?.bitPattern == expected.bitPattern, "scanner: \(text)")
     }
 }
