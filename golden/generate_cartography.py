@@ -25,7 +25,9 @@ double written to a JSONL file is at least 1e-4 units of the 10th decimal away f
 correctly rounded '%.10f' and pandas' ujson rounding print the same digits).
 
 Outputs (all recorded in golden/manifest.json):
-- cartography/dynamics_<case>.ftg: inputs and expected statistics and selection masks per case;
+- cartography/dynamics_<case>.ftg: inputs and expected statistics and selection masks per case; case "lerp" is
+  engineered (`engineer_lerp`) so that FTFT's rule, from logits, keeps one example fewer at 33 % than a float64
+  quantile would;
 - cartography/synthetic/<case>/dynamics_epoch_{e}.jsonl: the same dynamics as cartography writes them, each
   epoch in its own shuffled order; coordinates.jsonl and td_metrics.jsonl: the expected exports;
 - cartography/quantile_cases.ftg: random score vectors with torch 2.0.1 thresholds, and an engineered vector
@@ -47,8 +49,15 @@ from ftft_fixture import GOLDEN_DIR, record_file, write_fixture
 GENERATOR = "generate_cartography.py"
 SEED = 20240617
 RATES = [0.10, 0.25, 0.33, 0.50]
-# name, N, E, C
-CASES = [("e2c2", 40, 2, 2), ("e3c3", 60, 3, 3), ("e4c3", 50, 4, 3), ("e5c3", 100, 5, 3), ("e6c2", 30, 6, 2)]
+def lerp_case_size(rate=0.33, start=60):
+    """The first N >= start whose float32 quantile rank q(N-1) has a weight w > 0.5 (see `engineer_lerp`)."""
+    q = np.float32(1 - rate)
+    return next(n for n in range(start, 10_000) if np.float32(np.float32(q * np.float32(n - 1)) % np.float32(1)) > 0.5)
+
+
+# name, N, E, C. "lerp" is engineered so that FTFT's float32 quantile lands exactly on the next variability.
+CASES = [("e2c2", 40, 2, 2), ("e3c3", 60, 3, 3), ("e4c3", 50, 4, 3), ("e5c3", 100, 5, 3), ("e6c2", 30, 6, 2),
+         ("lerp", lerp_case_size(), 2, 2)]
 
 
 # ---------------------------------------------------------------------------------------------- torch 2.0.1
@@ -231,6 +240,43 @@ def synthesize(rng, N, E, C):
     return logits.astype(np.float32), gold.astype(np.int64)
 
 
+def engineer_lerp(logits, gold, rate=0.33):
+    """Moves one example's epoch-1 gold logit (float32 steps) until its FTFT variability is the float32 right
+    after s[lo], the score below the quantile rank: with w > 0.5 torch's lerp then rounds onto it, so strict ">"
+    keeps one example fewer than a float64 quantile would — the WinoGrande situation, from logits. Needs E = 2,
+    C = 2 and distinct scores around the rank; returns False if this draw does not allow it."""
+    E, N, C = logits.shape
+    _, var = ftft_stats(logits, gold)
+    order = np.argsort(var, kind="stable")
+    s = var[order]
+    rank = np.float32(np.float32(np.float32(1 - rate)) * np.float32(N - 1))
+    lo, hi = int(rank), int(np.ceil(rank))
+    if not (s[lo - 1] < s[lo] < s[hi] < s[hi + 1]):
+        return False
+    target = np.nextafter(s[lo], np.float32(1))
+    j = order[hi]
+    g, other = int(gold[j]), 1 - int(gold[j])
+    p0 = float(torch.softmax(torch.from_numpy(logits[0, j].copy()), dim=-1)[g])
+    for sign in (1, -1):
+        p1 = p0 - sign * float(target) * np.sqrt(2)  # the sample std of two values is |p0 - p1| / sqrt(2)
+        if not 0.01 < p1 < 0.99:
+            continue
+        centre = np.float32(float(logits[1, j, other]) + np.log(p1 / (1 - p1)))
+        candidates, up, down = [centre], centre, centre
+        for _ in range(4000):
+            up, down = np.nextafter(up, np.float32(np.inf)), np.nextafter(down, np.float32(-np.inf))
+            candidates += [up, down]
+        trial = np.repeat(logits[:, j:j + 1, :], len(candidates), axis=1)
+        trial[1, :, g] = candidates
+        _, v = ftft_stats(trial, np.full(len(candidates), g))
+        for k in np.flatnonzero(v == target):
+            value = np.float32(candidates[k])
+            if abs(value) >= 0.1 and np.float32(float(format_decimal(float(value)))) == value:
+                logits[1, j, g] = value
+                return True
+    return False
+
+
 def format_decimal(x):
     """10 decimals, trailing zeros stripped, at least one decimal digit (cartography's float format); the
     callers guarantee x is far from a rounding tie, so this equals pandas' output."""
@@ -263,9 +309,20 @@ def make_case(name, N, E, C):
         seed = SEED + 1000 * CASES.index((name, N, E, C)) + attempt
         rng = np.random.default_rng(seed)
         logits, gold = synthesize(rng, N, E, C)
+        if name == "lerp" and not engineer_lerp(logits, gold):
+            continue
         carto = cartography_stats(logits, gold)
         ftft_conf, ftft_var = ftft_stats(logits, gold)
         try:
+            if name == "lerp":
+                # This case depends on bit-exact float32 softmax and std (checked by torch_softmax.ftg and the
+                # statistics tests), so the robustness margins do not apply; the edge case itself must hold.
+                t = torch201_quantile(ftft_var, 0.33)
+                if not np.sum(ftft_var > t) + 1 == np.sum(ftft_var > np.quantile(ftft_var.astype(np.float64), 1 - 0.33)):
+                    raise ValueError("lerp: the engineered edge case does not hold")
+                check_format_margin(name, np.concatenate([carto["confidence"], carto["variability"],
+                                                           carto["threshold_closeness"]]))
+                break
             for key in ("confidence", "variability", "variability_ci"):
                 check_robust(f"{name}.{key}", carto[key])
             check_robust(f"{name}.ftft_confidence", ftft_conf)
@@ -316,6 +373,9 @@ def make_case(name, N, E, C):
         tensors.update({"burnout_confidence": burn["confidence"], "burnout_variability": burn["variability"],
                         "burnout_correctness": burn["correctness"], "burnout_forgetfulness": burn["forgetfulness"]})
     tensors.update(selections(carto, ftft_conf, ftft_var, gold, C))
+    if name == "lerp":
+        tensors["lerp_float64_quantile_count"] = np.array(
+            [int(np.sum(ftft_var > np.quantile(ftft_var.astype(np.float64), 1 - 0.33)))], np.int64)
     # Paper Figure 2: per-epoch median p of the hard-to-learn 33 % (exact rule) and of the rest.
     hard = tensors["exact_hard"][RATES.index(0.33)] == 1
     tensors["figure2_hard"] = np.array([np.median(carto["p"][e, hard].astype(np.float64)) for e in range(E)])

@@ -5,6 +5,7 @@ import FTFTTestSupport
 /// The synthetic golden cases of golden/generate_cartography.py: name, N, E, C.
 let goldenCases: [(name: String, n: Int, e: Int, c: Int)] = [
     ("e2c2", 40, 2, 2), ("e3c3", 60, 3, 3), ("e4c3", 50, 4, 3), ("e5c3", 100, 5, 3), ("e6c2", 30, 6, 2),
+    ("lerp", 60, 2, 2),
 ]
 
 /// A golden case: its fixture and the folder of its cartography JSONL files (hashes checked against the

@@ -70,3 +70,17 @@ import FTFTTestSupport
     #expect(selected.count == (try fixture.ints("engineered_count"))[0])
     #expect(selected.count + 1 == (try fixture.ints("engineered_count_float64_quantile"))[0])
 }
+
+/// The WinoGrande situation reproduced from logits (golden case "lerp"): FTFT's float32 σ from the recorded
+/// dynamics, bit for bit, puts torch 2.0.1's quantile exactly on the next score, so ">" keeps one example fewer
+/// than a float64 quantile would.
+@Test func ftftRuleDropsOneExampleFromLogits() throws {
+    let golden = try GoldenCase("lerp", epochs: 2)
+    let map = try DataMap.compute(from: try golden.readDynamics())
+    let ftft = try #require(map.ftft)
+    let selection = try Selector.select(map, mode: .ambiguous, rates: [0.33], rule: .ftft)[0]
+    let threshold = Float(try #require(selection.boundaries[0]))
+    #expect(ftft.variability.contains(threshold), "the threshold is itself one of the scores")
+    #expect(selection.indices.count + 1 == (try golden.ints("lerp_float64_quantile_count"))[0])
+    #expect(selection.indices.count == ftft.variability.filter { $0 > threshold }.count)
+}
