@@ -206,3 +206,40 @@ extension TrainingDynamics {
         return copy
     }
 }
+
+/// A gzip member holding `data` in stored (uncompressed) deflate blocks (RFC 1951 §3.2.4, RFC 1952): enough to
+/// test that gzip input is read exactly like plain input, without a compressor.
+func gzipStored(_ data: [UInt8]) -> [UInt8] {
+    var crcTable = [UInt32](repeating: 0, count: 256)
+    for n in 0..<256 {
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        crcTable[n] = c
+    }
+    var crc: UInt32 = 0xFFFF_FFFF
+    for b in data { crc = crcTable[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
+    crc ^= 0xFFFF_FFFF
+    var out: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF]
+    var offset = 0
+    repeat {
+        let n = min(65_535, data.count - offset)
+        let final: UInt8 = offset + n == data.count ? 1 : 0
+        out += [final, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
+        out += data[offset ..< offset + n]
+        offset += n
+    } while offset < data.count
+    for v in [crc, UInt32(truncatingIfNeeded: data.count)] { out += (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+    return out
+}
+
+@Test func gzipDynamicsReadLikePlainOnes() throws {
+    let golden = try GoldenCase("e4c3", epochs: 4)
+    let folder = try PackagePaths.temporaryDirectory("ftft-carto-gzip")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for e in 0..<4 {
+        let plain = try Data(contentsOf: golden.folder.appendingPathComponent("dynamics_epoch_\(e).jsonl"))
+        try Data(gzipStored([UInt8](plain))).write(to: folder.appendingPathComponent("dynamics_epoch_\(e).jsonl.gz"))
+    }
+    let fromGzip = try CartographyFiles.readDynamics(folder: folder.path)
+    #expect(fromGzip.withMetadata(DynamicsMetadata(mode: .unknown, source: "")) == (try golden.readDynamics()).withMetadata(DynamicsMetadata(mode: .unknown, source: "")))
+}
