@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
+        // package-benchmark for Benchmarks/ (only the MallocInterposer trait: RuntimeInterposer needs a package
+        // that is not available here).
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
     ],
     targets: [
         // MARK: C at the edge
@@ -45,7 +48,7 @@ let package = Package(
         .target(name: "FTFTCartography", dependencies: ["FTFTIO", "FTFTTensors"]),
         // The SQLite run store (GRDB): runs, evaluations, dynamics, data maps, selections.
         .target(name: "FTFTStore", dependencies: [
-            "FTFTCartography", .product(name: "GRDB", package: "GRDB.swift"),
+            "FTFTCartography", "FTFTIO", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Methods (ERM, ERM(ES), DM, Random DM, FTFT), the compute ledger, experiment files, tables, reports.
         .target(name: "FTFTExperiments", dependencies: [
@@ -56,6 +59,13 @@ let package = Package(
             "FTFTExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ftft", dependencies: ["FTFTCommandLine"]),
+
+        // MARK: Benchmarks (`swift package benchmark`; see Benchmarks/README.md)
+        .executableTarget(
+            name: "TrainingStep",
+            dependencies: ["FTFTEncoder", "FTFTTensors", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/TrainingStep",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
 
         // MARK: Tests
         .target(name: "FTFTTestSupport", dependencies: ["FTFTTensors", "FTFTIO"], path: "Tests/FTFTTestSupport"),

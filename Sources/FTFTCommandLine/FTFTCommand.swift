@@ -6,6 +6,7 @@ public struct FTFTCommand: ParsableCommand {
         commandName: "ftft",
         abstract: "Fine-Tuning by transFerring Training dynamics: train, map, select, retrain, account.",
         subcommands: [
+            TokenizeCommand.self,
             DatamapCommand.self,
             SelectCommand.self,
         ]

@@ -89,6 +89,7 @@ struct BertActivations {
     var gradScores: UnsafeMutablePointer<Float>           // [B,NH,T,T]
     var gradHead: UnsafeMutablePointer<Float>             // [4,B,C]: dPooledDropped, dPooled, pooler scratch
     var gradLogits: UnsafeMutablePointer<Float>           // [B,K]
+    var reductionPartials: UnsafeMutablePointer<Float>    // fused column sums: [blocks, max(3C, F)] or [B,3,C]
 
     /// Carves all buffers for a batch of B sequences of T tokens. `dropout` says which dropout sites are
     /// active; inactive ones alias their input so no copy is made.
@@ -139,6 +140,7 @@ struct BertActivations {
         gradScores = floats.take(g * probabilityCount)
         gradHead = floats.take(g * 4 * B * C)
         gradLogits = floats.take(g * B * K)
+        reductionPartials = floats.take(g * max(fusedBlockCount(BT) * max(3 * C, F), 3 * B * C))
     }
 }
 

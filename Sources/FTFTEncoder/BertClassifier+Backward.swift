@@ -14,6 +14,7 @@ extension BertClassifier {
         backwardHead(&a, pass)
         switch kernelPath {
         case .reference: referenceBackwardEncoder(&a, pass)
+        case .fused: fusedBackwardEncoder(&a, pass)
         }
     }
 

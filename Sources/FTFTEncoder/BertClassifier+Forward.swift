@@ -9,6 +9,7 @@ extension BertClassifier {
     func forwardEncoder(_ a: inout BertActivations, _ pass: Pass) {
         switch kernelPath {
         case .reference: referenceForwardEncoder(&a, pass)
+        case .fused: fusedForwardEncoder(&a, pass)
         }
     }
 

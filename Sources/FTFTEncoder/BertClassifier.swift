@@ -13,6 +13,7 @@ import FTFTTensors
 public final class BertClassifier: SequenceClassifier {
     public enum KernelPath: String, Sendable, CaseIterable {
         case reference
+        case fused
     }
 
     public let config: BertConfig
@@ -22,7 +23,9 @@ public final class BertClassifier: SequenceClassifier {
     /// [layout.totalCount] gradients in the same layout; `trainingStep` accumulates, the caller zeroes.
     public let gradients: Tensor
     /// Which implementation runs the passes (both compute the same function; see the type's comment).
-    public var kernelPath: KernelPath = .reference
+    public var kernelPath: KernelPath = .fused
+    /// How the fused path threads its large projections (see `ProjectionThreading`).
+    public var projectionThreading: ProjectionThreading = .split
 
     let weights: BertTensors
     let weightGradients: BertTensors

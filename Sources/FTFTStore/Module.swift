@@ -1,2 +1,0 @@
-// The SQLite run store. Populated by issue 4.
-import GRDB

@@ -1,1 +1,0 @@
-// Module FTFTText: see Package.swift for its role. Populated by its issue.

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import FTFTStore
+import FTFTTestSupport
+
+/// The store as other tools see it: the `sqlite3` command reads the schema, the long-form dynamics view, the
+/// float32 BLOBs and the JSON columns. Each test is skipped, saying so, when `sqlite3` is not installed.
+@Suite struct SQLiteCommandTests {
+    static func sqlite3(_ path: String, _ sql: String, readOnly: Bool = true) throws -> String? {
+        guard let sqlite3 = StoreFixtures.executable("sqlite3") else {
+            print("SQLiteCommandTests: skipped: the sqlite3 command is not installed")
+            return nil
+        }
+        let (status, output) = try StoreFixtures.run(sqlite3, (readOnly ? ["-readonly"] : []) + [path, sql])
+        #expect(status == 0, "sqlite3 failed on: \(sql)")
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Lowercase hex of float32 little-endian bytes, as `hex()` would show a BLOB written by `FloatBlob`.
+    static func littleEndianHex(_ values: [Float]) -> String {
+        values.flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value.bitPattern >> (8 * UInt32($0))) } }
+            .map { String(format: "%02X", $0) }.joined()
+    }
+
+    @Test func theCommandLineToolReadsEveryPartOfAStore() throws {
+        let (store, _, run) = try StoreFixtures.storeWithRun("cli")
+        let n = 40
+        for epoch in 0..<3 { try store.appendEpoch(run: run, epoch: epoch, rows: StoreFixtures.epochRows(epoch: epoch, count: n)) }
+        try store.recordEvaluation(run: run, step: 180, checkpoint: 1, results: [
+            EvaluationResult(dataset: "cad", split: .dev, metric: "macro_f1", exactValue: 2.0 / 3.0, exampleCount: 7),
+        ])
+        guard let mode = try Self.sqlite3(store.path, "PRAGMA journal_mode") else { return }
+        #expect(mode == "wal")
+        #expect(try Self.sqlite3(store.path, "PRAGMA integrity_check") == "ok")
+        #expect(try Self.sqlite3(store.path, "PRAGMA foreign_key_check") == "")
+
+        let perEpoch = try Self.sqlite3(store.path, "SELECT epoch, count(*) FROM dynamics_long WHERE run_id = \(run.rawValue) GROUP BY epoch ORDER BY epoch")
+        #expect(perEpoch == (0..<3).map { "\($0)|\(n)" }.joined(separator: "\n"))
+        let row = try Self.sqlite3(store.path, """
+            SELECT example_id, gold, classes, hex(logits) FROM dynamics_long
+            WHERE run_id = \(run.rawValue) AND epoch = 2 AND example_index = 11
+            """)
+        let logits = (0..<3).map { StoreFixtures.logit(epoch: 2, example: 11, class: $0) }
+        #expect(row == "ex-11|\(11 % 3)|3|\(Self.littleEndianHex(logits))")
+        // The processing order is there for a JSONL export in cartography's line order.
+        let firstProcessed = try Self.sqlite3(store.path, """
+            SELECT example_index FROM dynamics_long WHERE run_id = \(run.rawValue) AND epoch = 1 ORDER BY position LIMIT 1
+            """)
+        #expect(firstProcessed == "\(StoreFixtures.epochRows(epoch: 1, count: n).exampleIndices[0])")
+
+        let configuration = try Self.sqlite3(store.path, "SELECT json_extract(configuration_json, '$.model'), status FROM run WHERE id = \(run.rawValue)")
+        #expect(configuration == "tiny|running")
+        let evaluation = try Self.sqlite3(store.path, "SELECT dataset, split, metric, printf('%.4f', value), value = round(value, 4) FROM evaluation")
+        #expect(evaluation == "cad|dev|macro_f1|\(String(format: "%.4f", 2.0 / 3.0))|1")
+        #expect(try Self.sqlite3(store.path, "SELECT identifier FROM grdb_migrations") == RunStore.knownMigrations.joined(separator: "\n"))
+    }
+
+    /// A store that a newer ftft has migrated further: this build refuses to write it (it would not know the
+    /// new tables' rules) but still reads it.
+    @Test func aStoreFromANewerBuildIsReadButNotWritten() throws {
+        let (store, directory, run) = try StoreFixtures.storeWithRun("newer")
+        try store.appendEpoch(run: run, epoch: 0, rows: StoreFixtures.epochRows(epoch: 0, count: 5))
+        guard try Self.sqlite3(store.path, "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')", readOnly: false) != nil else { return }
+        #expect(throws: StoreError.newerSchema(path: store.path, unknownMigrations: ["v99-from-the-future"])) {
+            try RunStore.open(directory: directory.path)
+        }
+        let reader = try RunStore.open(directory: directory.path, access: .readOnly)
+        #expect(try reader.dynamicsRowCount(run: run) == 5)
+    }
+}
