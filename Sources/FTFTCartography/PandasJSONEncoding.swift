@@ -44,23 +44,27 @@ enum PandasJSONEncoding {
             fraction /= 10
             digits -= 1
         }
-        // `fraction` now has at most `digits` digits; pad with leading zeros to exactly that many.
-        var buffer = [UInt8](repeating: 0x30, count: digits)
-        var k = digits - 1
+        // `fraction` now has at most `digits` digits; write exactly that many, leading zeros included.
+        let start = out.count
+        for _ in 0..<digits { out.append(0x30) }
+        var k = start + digits - 1
         while fraction > 0 {
-            buffer[k] = 0x30 + UInt8(fraction % 10)
+            out[k] = 0x30 + UInt8(fraction % 10)
             fraction /= 10
             k -= 1
         }
-        out.append(contentsOf: buffer)
     }
 
     static func appendUnsigned(_ value: UInt64, to out: inout [UInt8]) {
         if value == 0 { out.append(0x30); return }
-        var digits: [UInt8] = []
+        var length = 0
         var v = value
-        while v > 0 { digits.append(0x30 + UInt8(v % 10)); v /= 10 }
-        out.append(contentsOf: digits.reversed())
+        while v > 0 { length += 1; v /= 10 }
+        let start = out.count
+        for _ in 0..<length { out.append(0x30) }
+        v = value
+        var k = start + length - 1
+        while v > 0 { out[k] = 0x30 + UInt8(v % 10); v /= 10; k -= 1 }
     }
 
     static func appendInteger(_ value: Int, to out: inout [UInt8]) {
@@ -72,7 +76,7 @@ enum PandasJSONEncoding {
     /// string (cartography's reader only uses guids as dictionary keys, so strings work there too).
     static func appendIdentifier(_ id: String, to out: inout [UInt8]) {
         if canonicalInteger(id) != nil {
-            out.append(contentsOf: Array(id.utf8))
+            out.append(contentsOf: id.utf8)
         } else {
             appendString(id, to: &out)
         }
@@ -99,7 +103,7 @@ enum PandasJSONEncoding {
     /// `"key":` with the key's bytes as given.
     static func appendKey(_ key: String, to out: inout [UInt8]) {
         out.append(0x22)
-        out.append(contentsOf: Array(key.utf8))
+        out.append(contentsOf: key.utf8)
         out.append(contentsOf: [0x22, 0x3A])
     }
 }
