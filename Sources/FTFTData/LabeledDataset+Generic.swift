@@ -104,6 +104,7 @@ extension LabeledDataset {
                     line: line))
             }
         }
-        return try builder.finish(name: name, labelNames: mapping.labels.labelNames)
+        return try builder.finish(name: name, labelNames: mapping.labels.labelNames,
+                                  emptyReason: format == .jsonl ? "no JSON objects" : "a header but no examples")
     }
 }

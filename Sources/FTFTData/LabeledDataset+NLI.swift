@@ -27,7 +27,8 @@ extension LabeledDataset {
                 label: try labelIndex(gold, in: LabelNames.nli, path: path, line: record.line, field: "gold_label"),
                 line: record.line, metadata: metadata))
         }
-        return try builder.finish(name: name, labelNames: LabelNames.nli)
+        return try builder.finish(name: name, labelNames: LabelNames.nli,
+                                  emptyReason: "no JSON object with a gold_label other than \"-\"")
     }
 
     /// The GLUE MNLI TSV (`train.tsv`, `dev_matched.tsv`, …), read as FTFT does (`dataloader.py` L173-185):
@@ -95,7 +96,7 @@ extension LabeledDataset {
                 label: try labelIndex(try record.string("label"), in: letters, path: path, line: record.line, field: "label"),
                 line: record.line, metadata: metadata))
         }
-        return try builder.finish(name: name, labelNames: LabelNames.nli)
+        return try builder.finish(name: name, labelNames: LabelNames.nli, emptyReason: "no JSON objects")
     }
 
     /// A HANS-style TSV (McCoy et al. 2019): header `gold_label` ∈ {entailment, non-entailment}, `sentence1`,

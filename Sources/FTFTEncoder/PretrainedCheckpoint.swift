@@ -45,8 +45,12 @@ public struct PretrainedCheckpoint {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw EncoderError.unreadableConfig(file: path, reason: "cannot read the file (\(error.localizedDescription))")
         }
-        let raw = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        guard let raw else { throw EncoderError.unreadableConfig(file: path, reason: "not a JSON object") }
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+            throw EncoderError.unreadableConfig(file: path, reason: "not valid JSON (\(reason))")
+        }
+        guard let raw = parsed as? [String: Any] else { throw EncoderError.unreadableConfig(file: path, reason: "not a JSON object") }
         if let type = raw["model_type"] as? String, type != "bert" {
             throw EncoderError.unreadableConfig(file: path, reason: "model_type \"\(type)\" is not \"bert\"")
         }

@@ -36,7 +36,10 @@ enum SafetensorsHeader {
         do {
             json = try JSONSerialization.jsonObject(with: headerData)
         } catch {
-            throw malformed("the header is not valid JSON (\(error.localizedDescription))")
+            // Foundation's debug description says where parsing stopped ("… around character N."; N counts from
+            // the start of the header); its localizedDescription on Linux says nothing useful.
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+            throw malformed("the header is not valid JSON (\(reason))")
         }
         guard let object = json as? [String: Any] else { throw malformed("the header is not a JSON object") }
 

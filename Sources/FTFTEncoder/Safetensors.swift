@@ -37,8 +37,17 @@ public final class SafetensorsFile: @unchecked Sendable {
     private let dataStart: Int
 
     /// Opens and validates `path`. Throws `EncoderError` naming the file (and the tensor, where one is at fault).
-    public init(path: String) throws {
-        let mapping = try MappedFile(path: path)
+    public convenience init(path: String) throws {
+        try self.init(mapping: try MappedFile(path: path), path: path)
+    }
+
+    /// Validates safetensors `bytes` already in memory, keeping a copy of them; `path` names them in errors.
+    /// The same checks as opening a file (the fuzz targets use this: no file system in the loop).
+    public convenience init(bytes: UnsafeRawBufferPointer, path: String) throws {
+        try self.init(mapping: MappedFile(copying: bytes), path: path)
+    }
+
+    private init(mapping: MappedFile, path: String) throws {
         let header = try SafetensorsHeader.parse(bytes: mapping.bytes, path: path)
         self.path = path
         self.mapping = mapping
@@ -60,6 +69,10 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard info.count == count else {
             throw EncoderError.tensorOutOfBounds(
                 file: path, tensor: name, reason: "holds \(info.count) elements, the destination \(count)")
+        }
+        // The dtype is checked first, so an empty tensor of an unreadable dtype is refused like any other.
+        guard info.dtype.convertsToFloat else {
+            throw EncoderError.unsupportedDType(file: path, tensor: name, dtype: info.dtype.rawValue)
         }
         let source = mapping.bytes.baseAddress.map { UnsafeRawPointer($0) + dataStart + info.dataOffsets.lowerBound }
         guard let source, count > 0 else { return }
@@ -108,10 +121,25 @@ public final class SafetensorsFile: @unchecked Sendable {
     }
 }
 
-/// A read-only memory mapping of a whole regular file, unmapped on deinit.
+/// A read-only memory mapping of a whole regular file, unmapped on deinit; or a heap copy of bytes in memory
+/// (of exactly their size, so an address sanitizer sees any read past the end), freed on deinit.
 final class MappedFile {
     let bytes: UnsafeRawBufferPointer
     private let mapped: Bool
+    private let allocated: Bool
+
+    init(copying source: UnsafeRawBufferPointer) {
+        mapped = false
+        guard source.count > 0, let base = source.baseAddress else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            allocated = false
+            return
+        }
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: source.count, alignment: 1)
+        copy.copyMemory(from: base, byteCount: source.count)
+        bytes = UnsafeRawBufferPointer(start: copy, count: source.count)
+        allocated = true
+    }
 
     init(path: String) throws {
         let fd = open(path, O_RDONLY)
@@ -125,6 +153,7 @@ final class MappedFile {
             throw EncoderError.unreadableFile(file: path, reason: "not a regular file")
         }
         let size = Int(status.st_size)
+        allocated = false
         if size == 0 {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             mapped = false
@@ -139,6 +168,8 @@ final class MappedFile {
     }
 
     deinit {
-        if mapped, let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+        guard let base = bytes.baseAddress else { return }
+        if mapped { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+        if allocated { base.deallocate() }
     }
 }

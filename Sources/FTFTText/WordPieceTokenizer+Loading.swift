@@ -46,6 +46,12 @@ extension WordPieceTokenizer {
             pad: try config.tokenName(root["pad_token"], "pad_token") ?? defaults.pad,
             unknown: try config.tokenName(root["unk_token"], "unk_token") ?? defaults.unknown,
             mask: try config.tokenName(root["mask_token"], "mask_token") ?? defaults.mask)
+        // A required token the config renames but the vocabulary lacks is the config's fault: name its field.
+        for (field, token) in [("cls_token", special.cls), ("sep_token", special.sep), ("pad_token", special.pad),
+                               ("unk_token", special.unknown)]
+        where root[field] != nil && !(root[field] is NSNull) && vocabulary.id(token) == nil {
+            throw config.fail(field, "'\(token)' is not in the vocabulary \(path)")
+        }
         return try WordPieceTokenizer(
             vocabulary: vocabulary,
             normalizer: BertNormalizer(cleanText: true, handleChineseCharacters: chinese, stripAccents: strip,
@@ -135,6 +141,14 @@ struct JSONFile {
         guard let number = value as? NSNumber, !Self.isBoolean(number),
               let int = Int(exactly: number.doubleValue) else { throw fail(field, "expected an integer") }
         return int
+    }
+
+    /// A token or token-type id: an integer in 0…Int32.max (ftft's id type; Hugging Face's is u32). Larger
+    /// values are an error here rather than a trap at the conversion.
+    func id(_ value: Any?, _ field: String) throws -> Int32 {
+        let number = try int(value, field)
+        guard let id = Int32(exactly: number), id >= 0 else { throw fail(field, "\(number) is not an id in 0…\(Int32.max)") }
+        return id
     }
 
     /// JSONSerialization gives booleans as NSNumber too, of a distinct class (on Darwin and Linux alike).

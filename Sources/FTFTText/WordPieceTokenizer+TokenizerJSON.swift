@@ -73,15 +73,15 @@ extension WordPieceTokenizer {
             guard cls.count == 2, sep.count == 2 else {
                 throw file.fail("post_processor", "cls and sep must be [token, id] pairs")
             }
-            return .bert(cls: Int32(try file.int(cls[1], "post_processor.cls[1]")),
-                         sep: Int32(try file.int(sep[1], "post_processor.sep[1]")))
+            return .bert(cls: try file.id(cls[1], "post_processor.cls[1]"),
+                         sep: try file.id(sep[1], "post_processor.sep[1]"))
         case "TemplateProcessing":
             let specials = try file.object(object["special_tokens"] ?? [String: Any](), "post_processor.special_tokens")
             var idsByName: [String: [Int32]] = [:]
             for (name, entry) in specials {
                 let field = "post_processor.special_tokens[\"\(name)\"]"
                 let ids = try file.array(try file.object(entry, field)["ids"], "\(field).ids")
-                idsByName[name] = try ids.map { Int32(try file.int($0, "\(field).ids")) }
+                idsByName[name] = try ids.map { try file.id($0, "\(field).ids") }
             }
             func pieces(_ key: String) throws -> [PostProcessor.Piece] {
                 try file.array(object[key], "post_processor.\(key)").enumerated().map { index, item in
@@ -93,12 +93,12 @@ extension WordPieceTokenizer {
                         guard let ids = idsByName[name] ?? vocabulary.id(name).map({ [$0] }) else {
                             throw file.fail("\(field).SpecialToken.id", "'\(name)' is neither in special_tokens nor in the vocabulary")
                         }
-                        return .special(ids: ids, typeID: Int32(try file.int(s["type_id"], "\(field).SpecialToken.type_id")))
+                        return .special(ids: ids, typeID: try file.id(s["type_id"], "\(field).SpecialToken.type_id"))
                     }
                     let s = try file.object(piece["Sequence"], "\(field).Sequence")
                     let id = try file.string(s["id"], "\(field).Sequence.id")
                     guard id == "A" || id == "B" else { throw file.fail("\(field).Sequence.id", "expected A or B") }
-                    return .sequence(first: id == "A", typeID: Int32(try file.int(s["type_id"], "\(field).Sequence.type_id")))
+                    return .sequence(first: id == "A", typeID: try file.id(s["type_id"], "\(field).Sequence.type_id"))
                 }
             }
             return PostProcessor(single: try pieces("single"), pair: try pieces("pair"))
@@ -117,7 +117,7 @@ extension WordPieceTokenizer {
             for flag in ["normalized", "lstrip", "rstrip", "single_word"] where try file.bool(object[flag], "\(field).\(flag)") == true {
                 throw TokenizerError.unsupported(path: file.path, field: "\(field).\(flag)", value: "true (\(content))")
             }
-            tokens.append(AddedTokens.Token(content: content, id: Int32(try file.int(object["id"], "\(field).id"))))
+            tokens.append(AddedTokens.Token(content: content, id: try file.id(object["id"], "\(field).id")))
         }
         return AddedTokens(tokens)
     }

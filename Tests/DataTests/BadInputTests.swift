@@ -118,7 +118,10 @@ struct BadInputTests {
         let headerOnly = try files.write("h.tsv", "id\ttext\tlabels\n\n")
         #expect(failure { try LabeledDataset.readCAD(path: headerOnly) } == .emptyFile(path: headerOnly, reason: "a header but no examples"))
         let blank = try files.write("b.jsonl", "\n  \n")
-        #expect(failure { try LabeledDataset.readANLI(path: blank, name: "a") } == .emptyFile(path: blank, reason: "a header but no examples"))
+        #expect(failure { try LabeledDataset.readANLI(path: blank, name: "a") } == .emptyFile(path: blank, reason: "no JSON objects"))
+        let mapping = ColumnMapping(textField: "t", labelField: "l", labels: .names(["x", "y"]))
+        #expect(failure { try LabeledDataset.readGeneric(path: blank, format: .jsonl, mapping: mapping, name: "g") }
+                == .emptyFile(path: blank, reason: "no JSON objects"))
         let noRound = try files.write("d.csv", "acl.id,text,label,round\na,x,hate,1\n")
         #expect(failure { try LabeledDataset.readDynaHate(path: noRound, round: 3, level: .perturbation) }
                 == .emptyFile(path: noRound, reason: "no examples with round 3b"))

@@ -1,9 +1,8 @@
-import FTFTIO
 import FTFTTestSupport
 import Foundation
 
-/// A JSON golden file recorded with `record_file` in golden/manifest.json. Like `GoldenFixture`, it checks
-/// the file's SHA-256 against the manifest before use, so a stale file fails with the regenerating command.
+/// A JSON golden file recorded with `record_file` in golden/manifest.json, read after
+/// `GoldenFixture.verifiedData` has checked its SHA-256 against the manifest.
 struct GoldenJSON {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
@@ -11,19 +10,7 @@ struct GoldenJSON {
     let root: [String: Any]
 
     init(_ file: String) throws {
-        let url = PackagePaths.golden.appendingPathComponent(file)
-        let hint = "regenerate with `FTFT_GOLDEN_VENV=/work/venv-golden golden/generate.sh` (see golden/README.md)"
-        guard let data = try? Data(contentsOf: url) else { throw Failure(description: "golden/\(file) is missing: \(hint)") }
-        let manifestURL = PackagePaths.golden.appendingPathComponent("manifest.json")
-        guard let manifestData = try? Data(contentsOf: manifestURL),
-              let manifest = try JSONSerialization.jsonObject(with: manifestData) as? [String: Any],
-              let files = manifest["files"] as? [String: Any], let record = files[file] as? [String: Any],
-              let expected = record["sha256"] as? String
-        else { throw Failure(description: "golden/manifest.json has no entry for \(file): \(hint)") }
-        let actual = SHA256.hex(of: data)
-        guard actual == expected else {
-            throw Failure(description: "golden/\(file) is stale (sha256 \(actual), manifest \(expected)): \(hint)")
-        }
+        let data = try GoldenFixture.verifiedData(file)
         guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw Failure(description: "golden/\(file) is not a JSON object")
         }

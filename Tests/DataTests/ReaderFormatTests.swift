@@ -102,6 +102,36 @@ struct ReaderFormatTests {
         #expect(try LabeledDataset.readANLI(path: jsonl, name: "a").labels == [1])
     }
 
+    /// Foundation's JSONSerialization on Linux drops a raw U+FEFF at the start of a string value; the reader must
+    /// keep it (only a byte-order mark at the very start of the file is not data).
+    @Test func rawByteOrderMarkInsideJSONStringsIsKept() throws {
+        let bom = "\u{FEFF}"
+        let text = bom + #"{"uid": "u1", "context": "\#(bom)premise", "hypothesis": "h\#(bom)", "label": "n"}"# + "\n"
+            + #"{"uid": "\#(bom)u2", "context": "\#(bom)", "hypothesis": "\ufeffescaped", "label": "e"}"# + "\n"
+        let set = try LabeledDataset.readANLI(path: try TestFiles().write("bom.jsonl", text), name: "a")
+        #expect(set.examples.map(\.id) == ["u1", bom + "u2"])
+        #expect(set.examples.map(\.text) == [bom + "premise", bom])
+        #expect(set.examples.map(\.textPair) == ["h" + bom, bom + "escaped"])
+        #expect(set.examples[0].text.unicodeScalars.first == "\u{FEFF}")
+    }
+
+    /// JSON ids and labels may be integers (also written as 3.0); fractions, booleans and integers beyond 64 bits
+    /// are not text.
+    @Test func jsonIntegersAsIdsAndLabels() throws {
+        let files = try TestFiles()
+        let mapping = ColumnMapping(textField: "t", labelField: "y", idField: "k", labels: .indices(count: 3))
+        let good = try files.write("i.jsonl", #"{"t": "a", "y": 2.0, "k": -7}"# + "\n" + #"{"t": "b", "y": 0, "k": 9007199254740993}"#)
+        let set = try LabeledDataset.readGeneric(path: good, format: .jsonl, mapping: mapping, name: "i")
+        #expect(set.examples.map(\.id) == ["-7", "9007199254740993"])
+        #expect(set.labels == [2, 0])
+        for (name, value) in [("f", "1.5"), ("b", "true"), ("h", "18446744073709551616")] {
+            let path = try files.write("\(name).jsonl", #"{"t": "a", "y": \#(value), "k": 1}"#)
+            #expect(throws: DatasetError.invalidField(path: path, line: 1, field: "y", reason: "not a string")) {
+                try LabeledDataset.readGeneric(path: path, format: .jsonl, mapping: mapping, name: "x")
+            }
+        }
+    }
+
     @Test func fileFormatFromExtension() {
         #expect(DataFileFormat(path: "x/train.JSONL.gz") == .jsonl)
         #expect(DataFileFormat(path: "a.tsv") == .tsv)

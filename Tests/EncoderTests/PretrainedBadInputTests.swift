@@ -130,7 +130,9 @@ struct PretrainedBadInputTests {
             }
         }
         try expectConfigError(nil, containing: "cannot read")
-        try expectConfigError("{\"vocab_size\": 11,", containing: "not a JSON object")
+        try expectConfigError("{\"vocab_size\": 11,", containing: "not valid JSON (")
+        try expectConfigError("{\"vocab_size\": eleven}", containing: "around character 15")  // where the parser stopped
+        try expectConfigError("[11]", containing: "not a JSON object")
         try expectConfigError(#"{"vocab_size": 11, "hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2}"#,
                               containing: "intermediate_size")
         try expectConfigError(#"{"vocab_size": 11, "hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 3, "intermediate_size": 4}"#,

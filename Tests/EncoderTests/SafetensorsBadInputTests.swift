@@ -61,6 +61,7 @@ struct SafetensorsBadInputTests {
     @Test("a header that is not JSON, not an object, or has non-string metadata")
     func badJSON() throws {
         expectMalformed(try open(#"{"w":{"dtype":"F32","#), containing: "not valid JSON")
+        expectMalformed(try open(#"{"w":{"dtype":F32}}"#), containing: "around character 14")  // where it stopped
         expectMalformed(try open(#"[1,2,3]"#), containing: "not a JSON object")
         let meta = #"{"__metadata__":{"format":3},"# + good.dropFirst()
         expectMalformed(try open(String(meta)), containing: "__metadata__ value for 'format'")

@@ -113,6 +113,38 @@ struct SafetensorsTests {
         }
     }
 
+    @Test("bytes in memory open exactly like the file holding them, errors included, and outlive the caller's buffer")
+    func fromBytes() throws {
+        let dir = try PackagePaths.temporaryDirectory()
+        let header = #"{"__metadata__":{"k":"v"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"h":{"dtype":"F16","shape":[2],"data_offsets":[8,12]}}"#
+        let path = try writeRawSafetensors(dir, "m.safetensors", header: header,
+                                           data: littleEndianBytes([1.5, -2]) + [0x00, 0x3C, 0x00, 0xC0])
+        let fromFile = try SafetensorsFile(path: path)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let fromMemory = try bytes.withUnsafeBytes { try SafetensorsFile(bytes: $0, path: "memory") }
+        bytes = []
+        #expect(fromMemory.tensors == fromFile.tensors)
+        #expect(fromMemory.metadata == ["k": "v"])
+        #expect(try fromMemory.floats("w") == [1.5, -2])
+        #expect(try fromMemory.floats("h") == [1, -2])
+
+        #expect(throws: EncoderError.malformedSafetensors(file: "memory", reason: "the file has 0 bytes, fewer than the 8-byte header length")) {
+            try SafetensorsFile(bytes: UnsafeRawBufferPointer(start: nil, count: 0), path: "memory")
+        }
+        let truncated = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))).dropLast()
+        #expect(throws: EncoderError.tensorOutOfBounds(file: "memory", tensor: "h", reason: "data_offsets 8..<12 end past the data section (11 bytes)")) {
+            try Array(truncated).withUnsafeBytes { try SafetensorsFile(bytes: $0, path: "memory") }
+        }
+    }
+
+    @Test("an empty tensor of a dtype ftft does not convert is refused like a non-empty one (found by fuzzing)")
+    func emptyTensorOfUnreadableDType() throws {
+        let dir = try PackagePaths.temporaryDirectory()
+        let path = try writeRawSafetensors(dir, "e.safetensors", header: #"{"e":{"dtype":"F64","shape":[0,3],"data_offsets":[0,0]}}"#, data: [])
+        let file = try SafetensorsFile(path: path)
+        #expect(throws: EncoderError.unsupportedDType(file: path, tensor: "e", dtype: "F64")) { try file.floats("e") }
+    }
+
     @Test("the real MiniLM-L6 file: 103 F32 tensors plus the I64 position_ids buffer")
     func realFile() throws {
         guard let url = SharedData.path("models/minilm-l6-h384/model.safetensors") else {

@@ -32,12 +32,7 @@ public struct GoldenFixture {
 
     /// Loads `golden/<file>` after checking it against the manifest.
     public init(_ file: String) throws {
-        let url = PackagePaths.golden.appendingPathComponent(file)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw FixtureError(description: "golden fixture \(file) is missing: \(Self.regenerateHint(file))")
-        }
-        try Self.checkManifest(file: file, data: data)
+        let data = try Self.verifiedData(file)
         self.file = file
         var reader = ByteReader(data: data, file: file)
         guard try reader.bytes(8) == Array("FTFTGOLD".utf8) else {
@@ -99,11 +94,24 @@ public struct GoldenFixture {
                                        expected: e.floats, expectedShape: e.shape, tolerance: tolerance)
     }
 
-    static func regenerateHint(_ file: String) -> String {
-        "regenerate with `golden/generate.sh` (see golden/README.md), which rewrites golden/\(file) and golden/manifest.json"
+    /// The bytes of `golden/<file>` — any file a generator recorded in golden/manifest.json (tensor fixtures,
+    /// JSON, gzip JSONL) — after checking its SHA-256 against the manifest. A missing, unrecorded or stale file
+    /// throws a `FixtureError` naming the command that regenerates it.
+    public static func verifiedData(_ file: String) throws -> Data {
+        let data: Data
+        do { data = try Data(contentsOf: PackagePaths.golden.appendingPathComponent(file)) } catch {
+            throw FixtureError(description: "golden fixture \(file) is missing: \(regenerateHint(file))")
+        }
+        return try verified(file: file, data: data)
     }
 
-    static func checkManifest(file: String, data: Data) throws {
+    /// The URL of any golden file recorded with `record_file` (JSONL, text), after the same manifest check.
+    public static func verifiedURL(_ file: String) throws -> URL {
+        _ = try verifiedData(file)
+        return PackagePaths.golden.appendingPathComponent(file)
+    }
+
+    static func verified(file: String, data: Data) throws -> Data {
         let manifestURL = PackagePaths.golden.appendingPathComponent("manifest.json")
         guard let manifestData = try? Data(contentsOf: manifestURL),
               let manifest = try? JSONSerialization.jsonObject(with: manifestData) as? [String: Any],
@@ -115,8 +123,15 @@ public struct GoldenFixture {
         }
         let actual = SHA256.hex(of: data)
         guard actual == expected else {
-            throw FixtureError(description: "golden fixture \(file) is stale (sha256 \(actual), manifest \(expected)): \(regenerateHint(file))")
+            let generator = (record["generator"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent }
+            throw FixtureError(description: "golden fixture \(file) is stale (sha256 \(actual), manifest \(expected)): \(regenerateHint(file, generator: generator))")
         }
+        return data
+    }
+
+    static func regenerateHint(_ file: String, generator: String? = nil) -> String {
+        let command = ["golden/generate.sh", generator].compactMap { $0 }.joined(separator: " ")
+        return "regenerate with `\(command)` (see golden/README.md), which rewrites golden/\(file) and golden/manifest.json"
     }
 }
 

@@ -89,6 +89,44 @@ import Testing
         #expect(try WordPieceTokenizer.load(path: both.url.path).tokenize("Hello [MASK]!") == [7, 4, 8])
     }
 
+    /// Found by fuzzing: a special token renamed by tokenizer_config.json but absent from vocab.txt was reported
+    /// against vocab.txt only; the config's field is what to fix.
+    @Test func configSpecialTokenMissingFromTheVocabularyNamesTheConfigField() throws {
+        let folder = try Folder(["vocab.txt": Self.vocabTxt(),
+                                 "tokenizer_config.json": Array(#"{"cls_token": {"content": "[CLS]"}, "sep_token": "[SER]"}"#.utf8)])
+        defer { folder.remove() }
+        #expect(Self.error { try WordPieceTokenizer.load(vocabTxt: folder.path("vocab.txt")) }
+                == .invalidField(path: folder.path("tokenizer_config.json"), field: "sep_token",
+                                 reason: "'[SER]' is not in the vocabulary \(folder.path("vocab.txt"))"))
+        // Without the renaming, a vocabulary lacking a default special token is still the vocabulary's error.
+        let bare = try Folder(["vocab.txt": Self.vocabTxt(Self.tokens.filter { $0 != "[SEP]" }),
+                               "tokenizer_config.json": Array(#"{"do_lower_case": true}"#.utf8)])
+        defer { bare.remove() }
+        #expect(Self.error { try WordPieceTokenizer.load(vocabTxt: bare.path("vocab.txt")) }
+                == .missingSpecialToken(path: bare.path("vocab.txt"), role: "separator ([SEP])", token: "[SEP]"))
+    }
+
+    /// Ids beyond Int32 (or negative) in the post-processor or the added tokens used to trap in the conversion to
+    /// Int32; they are a typed error naming the field.
+    @Test func outOfRangeIdsInTokenizerJSONAreErrors() throws {
+        func json(_ cls: String, added: String = "") -> [UInt8] {
+            Array(String(decoding: Self.tokenizerJSON(extraAdded: added), as: UTF8.self)
+                .replacingOccurrences(of: #""cls": ["[CLS]", 2]"#, with: #""cls": ["[CLS]", \#(cls)]"#).utf8)
+        }
+        let folder = try Folder(["big.json": json("99999999999"), "negative.json": json("-1"),
+                                 "added.json": json("2", added: #", {"id": 4294967296, "content": "<x>"}"#)])
+        defer { folder.remove() }
+        #expect(Self.error { try WordPieceTokenizer.load(path: folder.path("big.json")) }
+                == .invalidField(path: folder.path("big.json"), field: "post_processor.cls[1]",
+                                 reason: "99999999999 is not an id in 0…2147483647"))
+        #expect(Self.error { try WordPieceTokenizer.load(path: folder.path("negative.json")) }
+                == .invalidField(path: folder.path("negative.json"), field: "post_processor.cls[1]",
+                                 reason: "-1 is not an id in 0…2147483647"))
+        #expect(Self.error { try WordPieceTokenizer.load(path: folder.path("added.json")) }
+                == .invalidField(path: folder.path("added.json"), field: "added_tokens[5].id",
+                                 reason: "4294967296 is not an id in 0…2147483647"))
+    }
+
     @Test func badTokenizerJSONGivesTypedErrors() throws {
         let folder = try Folder([
             "malformed.json": Array("{\n\"model\": {\"vocab\":\n {\"a\": 0,, }}}".utf8),
