@@ -44,7 +44,7 @@ struct ExperimentSpecTests {
         #expect(spec.task.maxLength == 40)
         #expect(spec.models.map(\.name) == ["tiny", "large"])
         #expect(spec.models[0].learningRate == 1e-3)   // "1e-3" is a number, not a string (PyYAML's quirk)
-        #expect(spec.models[1].source == .scratch(ScratchArchitecture(layers: 2, hidden: 32, heads: 4, intermediate: 64, dropout: 0)))
+        #expect(spec.models[1].source == .scratch(ScratchArchitecture(layers: 2, hidden: 32, heads: 4, intermediate: 64, dropout: 0, initializerRange: 0.02)))
         #expect(spec.training.maxSteps == 60 && spec.training.batchSize == 16 && spec.training.evalInterval == 10)
         #expect(spec.training.maxGradNorm == 1.0 && spec.training.weightDecay == 0 && spec.training.evalBatchSize == 64)
         #expect(spec.methods.map(\.kind) == [.erm, .ermES, .dm, .randomDM, .ftft])

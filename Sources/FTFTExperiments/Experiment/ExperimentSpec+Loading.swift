@@ -25,7 +25,8 @@ import Yams
 //   keep_checkpoints: false
 //   store_logits: true
 //   models:                                  required; name → model
-//     <name>: {scratch: {layers, hidden, heads, intermediate, dropout: 0.1}, learning_rate: 1e-3, tokenizer: <path>}
+//     <name>: {scratch: {layers, hidden, heads, intermediate, dropout: 0.1, initializer_range: 0.02}, learning_rate: 1e-3,
+//              tokenizer: <path>}
 //     <name>: {pretrained: <model dir>, learning_rate: 2e-5, tokenizer: <path>}
 //   training:                                required
 //     max_steps (required), batch_size: 32, warmup_rate: 0.1, eval_interval (required), eval_batch_size: 64,
@@ -255,7 +256,12 @@ struct SpecParser {
                 }
                 let architecture = ScratchArchitecture(
                     layers: try dimension("layers"), hidden: try dimension("hidden"), heads: try dimension("heads"),
-                    intermediate: try dimension("intermediate"), dropout: try s.optional("dropout")?.double() ?? 0.1)
+                    intermediate: try dimension("intermediate"), dropout: try s.optional("dropout")?.double() ?? 0.1,
+                    initializerRange: try s.optional("initializer_range")?.double() ?? 0.02)
+                if !(architecture.initializerRange > 0 && architecture.initializerRange <= 1) {
+                    throw ExperimentError.outOfRange(file: file, path: YAMLMapping.join(s.path, "initializer_range"), line: s.line,
+                                                     reason: "must be in (0, 1] (got \(architecture.initializerRange))")
+                }
                 if architecture.hidden % architecture.heads != 0 {
                     throw ExperimentError.outOfRange(file: file, path: YAMLMapping.join(s.path, "heads"), line: s.line,
                                                      reason: "heads (\(architecture.heads)) must divide hidden (\(architecture.hidden))")

@@ -108,6 +108,10 @@ public struct ScratchArchitecture: Sendable, Equatable, Hashable, Codable {
     public var intermediate: Int
     /// Hidden and attention dropout (BERT's 0.1 by default).
     public var dropout: Double
+    /// Standard deviation of the normal initialisation of weights and embeddings (Hugging Face's
+    /// `initializer_range`, 0.02 by default — tuned for BERT-base's width 768; narrow models from scratch learn
+    /// far faster with a larger one, about 1/√hidden).
+    public var initializerRange: Double
 }
 
 /// The training recipe shared by every run (FTFT's defaults, method.md §1); the learning rate is per model.

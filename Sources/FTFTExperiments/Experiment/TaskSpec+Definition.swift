@@ -1,4 +1,5 @@
 import Foundation
+import FTFTCartography
 import FTFTData
 import FTFTIO
 import FTFTTensors
@@ -38,31 +39,38 @@ public struct PreparedTask: Sendable {
     /// Absolute path → lowercase hex SHA-256, for every data file read (empty for the embedded task).
     public let fileSHA256: [String: String]
 
-    /// Loads every set. With `trainLimit` / `evalLimit`, each set is replaced by a seeded stratified sample of
-    /// about that many examples (per class round(limit/N · N_c), file order kept), drawn from
-    /// `SeededRandom(seed: sampleSeed).stream(.split, 1000 + k, class)` for the k-th set of the task (train 0,
-    /// validation 1, OOD dev, OOD test in order), so each set's sample is independent of the others.
     /// Validation then OOD dev sets (`TaskDefinition.devSets` order).
     public var devSets: [LabeledDataset] { [validation] + oodDev }
     public var testSets: [LabeledDataset] { oodTest }
 
+    /// Loads every set. With `trainLimit` / `evalLimit`, each larger set is replaced by a seeded stratified
+    /// sample of exactly that many examples, file order kept: the count is apportioned over classes by largest
+    /// remainders (`SelectionRules.exactCounts`), and class c of the k-th set of the task (train 0, validation 1,
+    /// OOD dev, OOD test in order) takes the first examples of a permutation drawn from
+    /// `SeededRandom(seed: sampleSeed).stream(.split, 1000 + k, c)`, so each set's sample is independent.
     public init(spec: TaskSpec) throws {
         self.spec = spec
         definition = spec.definition()
         let full = try definition.load(dataRoot: spec.dataRoot)
         let random = SeededRandom(seed: spec.sampleSeed)
-        func sample(_ set: LabeledDataset, limit: Int?, k: UInt64) throws -> LabeledDataset {
+        func sample(_ set: LabeledDataset, limit: Int?, k: UInt64) -> LabeledDataset {
             guard let limit, limit < set.count else { return set }
-            let fraction = Double(limit) / Double(set.count)
-            return try set.stratifiedSplit(validationFraction: fraction, random: random, splitID: 1000 + k,
-                                           trainName: set.name + "_rest", validationName: set.name).validation
+            var members = [[Int]](repeating: [], count: max(set.classCount, (set.labels.max() ?? 0) + 1))
+            for (i, y) in set.labels.enumerated() where y >= 0 { members[y].append(i) }
+            let counts = SelectionRules.exactCounts(rate: Double(limit) / Double(set.count), strataSizes: members.map(\.count))
+            var chosen: [Int] = []
+            for (c, indices) in members.enumerated() {
+                var stream = random.stream(.split, 1000 + k, UInt32(c))
+                chosen += stream.permutation(indices.count).prefix(counts[c]).map { indices[$0] }
+            }
+            return set.subset(chosen.sorted(), name: set.name)
         }
         var k: UInt64 = 0
         func next() -> UInt64 { defer { k += 1 }; return k }
-        train = try sample(full.train, limit: spec.trainLimit, k: next())
-        validation = try sample(full.validation, limit: spec.evalLimit, k: next())
-        oodDev = try full.oodDev.map { try sample($0, limit: spec.evalLimit, k: next()) }
-        oodTest = try full.oodTest.map { try sample($0, limit: spec.evalLimit, k: next()) }
+        train = sample(full.train, limit: spec.trainLimit, k: next())
+        validation = sample(full.validation, limit: spec.evalLimit, k: next())
+        oodDev = full.oodDev.map { sample($0, limit: spec.evalLimit, k: next()) }
+        oodTest = full.oodTest.map { sample($0, limit: spec.evalLimit, k: next()) }
 
         var hashes: [String: String] = [:]
         for set in definition.allSets {

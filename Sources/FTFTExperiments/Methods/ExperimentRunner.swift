@@ -1,5 +1,6 @@
 import Foundation
 import FTFTData
+import FTFTEncoder
 import FTFTStore
 import FTFTTensors
 import FTFTTraining
@@ -16,10 +17,12 @@ public final class ExperimentRunner {
     public let task: PreparedTask
     let events: (PipelineEvent) -> Void
     let specFile: String?
+    /// The engine's kernels for every run (the fused fast path by default; both compute the same function).
+    public var kernelPath: BertClassifier.KernelPath = .fused
     private var recipes: [String: ModelRecipe] = [:]
     private var suites: [String: EvaluationSuite] = [:]
     private var encodedTrain: [String: [EncodedExample]] = [:]
-    private let trainIDs: [Int: String]
+    let trainIDs: [Int: String]
 
     /// Loads the data and the models' tokenizers and weights' hashes, checks what depends on the data (enough
     /// complete epochs for a data map, a non-empty subset), and opens the store — all before any training.
@@ -116,6 +119,7 @@ public final class ExperimentRunner {
 
     var phaseRunner: PhaseRunner {
         PhaseRunner(store: store, experimentDirectory: directory, experiment: spec.name, threads: spec.threads,
-                    keepCheckpoints: spec.keepCheckpoints, storeLogits: spec.storeLogits, provenance: provenance, events: events)
+                    keepCheckpoints: spec.keepCheckpoints, storeLogits: spec.storeLogits, provenance: provenance,
+                    kernelPath: kernelPath, events: events)
     }
 }

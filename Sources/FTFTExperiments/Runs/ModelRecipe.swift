@@ -22,7 +22,8 @@ public struct ModelRecipe: Sendable {
             let dropout = Float(a.dropout)
             config = BertConfig(vocabSize: encoder.vocabularySize, hiddenSize: a.hidden, layers: a.layers, heads: a.heads,
                                 intermediateSize: a.intermediate, maxPositions: maxLength, hiddenDropout: dropout,
-                                attentionDropout: dropout, numLabels: numLabels, padTokenId: Int(encoder.padTokenId))
+                                attentionDropout: dropout, initializerRange: Float(a.initializerRange), numLabels: numLabels,
+                                padTokenId: Int(encoder.padTokenId))
             try config.validate()
             self.encoder = encoder
             identity = ModelIdentity(scratch: a, vocabularySize: config.vocabSize, maxPositions: maxLength,
@@ -52,8 +53,9 @@ public struct ModelRecipe: Sendable {
 
     /// A fresh model for a run with `seed`: Hugging Face initialisation from `SeededRandom(seed)` for a scratch
     /// model; the pretrained weights plus a seeded fresh pooler/classifier where the checkpoint lacks them.
-    public func makeModel(seed: UInt64) throws -> BertClassifier {
+    public func makeModel(seed: UInt64, kernelPath: BertClassifier.KernelPath = .fused) throws -> BertClassifier {
         let model = try BertClassifier(config: config)
+        model.kernelPath = kernelPath
         let random = SeededRandom(seed: seed)
         if let pretrainedDirectory {
             let checkpoint = try PretrainedCheckpoint(directory: pretrainedDirectory, numLabels: config.numLabels)

@@ -14,6 +14,8 @@ struct PhaseRunner {
     let keepCheckpoints: Bool
     let storeLogits: Bool
     let provenance: RunProvenance
+    /// The engine's implementation (both compute the same function; tests in debug builds may prefer one).
+    var kernelPath: BertClassifier.KernelPath = .fused
     let events: (PipelineEvent) -> Void
 
     struct Request {
@@ -80,7 +82,7 @@ struct PhaseRunner {
         BLASRuntime.setThreads(threads)
         let recipe = request.recipe
         let spec = request.configuration.training
-        let model = try recipe.makeModel(seed: request.configuration.seed)
+        let model = try recipe.makeModel(seed: request.configuration.seed, kernelPath: kernelPath)
         let trainer = try Trainer(model: model, examples: request.examples, configuration: spec,
                                   random: SeededRandom(seed: request.configuration.seed), threads: threads)
         let path = checkpointPath(run)
