@@ -44,7 +44,8 @@ let package = Package(
         // Data-set readers, task definitions, splits, the embedded task.
         .target(name: "FTFTData", dependencies: ["FTFTIO", "FTFTText", "FTFTTensors"]),
         // Training dynamics → data maps → selection → diagnostics and plots. Independent of the engine.
-        .target(name: "FTFTCartography", dependencies: ["FTFTIO"]),
+        // (FTFTTensors only for the one seeded RNG, `SeededRandom`, used by random selection.)
+        .target(name: "FTFTCartography", dependencies: ["FTFTIO", "FTFTTensors"]),
         // The SQLite run store (GRDB): runs, evaluations, dynamics, data maps, selections.
         .target(name: "FTFTStore", dependencies: [
             "FTFTCartography", "FTFTIO", .product(name: "GRDB", package: "GRDB.swift"),

@@ -5,7 +5,11 @@ public struct FTFTCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "ftft",
         abstract: "Fine-Tuning by transFerring Training dynamics: train, map, select, retrain, account.",
-        subcommands: [TokenizeCommand.self]
+        subcommands: [
+            TokenizeCommand.self,
+            DatamapCommand.self,
+            SelectCommand.self,
+        ]
     )
 
     public init() {}

@@ -31,7 +31,7 @@ public func attentionFusedForward(
 ) {
     let (B, T, C, NH, HS) = (shape.B, shape.T, shape.C, shape.NH, shape.HS)
     BLASRuntime.withSingleThread {
-        parallelFor(threads: context.threads, count: B * NH) { index in
+        parallelDynamic(threads: context.threads, count: B * NH) { index in
             let b = index / NH, h = index % NH
             let headOffset = b * T * C + h * HS
             func addBias(_ matrix: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>) {
@@ -135,7 +135,7 @@ public func attentionFusedBackward(
 ) {
     let (B, T, C, NH, HS) = (shape.B, shape.T, shape.C, shape.NH, shape.HS)
     BLASRuntime.withSingleThread {
-        parallelFor(threads: context.threads, count: B * NH) { index in
+        parallelDynamic(threads: context.threads, count: B * NH) { index in
             let b = index / NH, h = index % NH
             let headOffset = b * T * C + h * HS
             let ds = dScores + index * T * T

@@ -9,7 +9,7 @@ import FTFTTensors
 //                                       LayerNorm weight and bias and the preceding dense layer's bias
 //   biasGELUForward / geluBiasBackward addBias → geluForward;  geluBackward plus the bias's column sums
 //
-// Rows run in parallel (`parallelFor` over blocks of `fusedBlockRows` rows). Column sums are deterministic
+// Rows run in parallel (`parallelDynamic` over blocks of `fusedBlockRows` rows). Column sums are deterministic
 // whatever the thread count: each block sums its rows in order into its own partial row, and the partial
 // rows are then added in block order. Dropout masks use element index n·C + c of their site, exactly as the
 // reference kernels do, so both paths drop the same elements. FusedKernelTests checks every kernel here
@@ -36,7 +36,7 @@ func finishColumnSums(_ sums: UnsafeMutablePointer<Float>, partials: UnsafeMutab
 /// Runs `body(rowStart, rowEnd, block)` for every block of rows, in parallel.
 @inline(__always)
 func forEachRowBlock(N: Int, threads: Int, _ body: (Int, Int, Int) -> Void) {
-    parallelFor(threads: threads, count: fusedBlockCount(N)) { block in
+    parallelDynamic(threads: threads, count: fusedBlockCount(N)) { block in
         let start = block * fusedBlockRows
         body(start, min(start + fusedBlockRows, N), block)
     }

@@ -16,22 +16,24 @@ public enum ProjectionThreading: String, Sendable, CaseIterable {
     case split
 }
 
-/// Row-major C[m×n] = alpha·op(A)·op(B) + beta·C, split over m into `context.threads` panels (multiples of 16
-/// rows) when `threading` is `.split`; otherwise one `gemm` call. Same contract as `gemm`.
+/// Row-major C[m×n] = alpha·op(A)·op(B) + beta·C, split over m into panels (multiples of 16 rows, at least 64)
+/// run on `context.threads` threads when `threading` is `.split`; otherwise one `gemm` call. Same contract as
+/// `gemm`.
 public func projectionGEMM(
     _ context: ComputeContext, threading: ProjectionThreading,
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
-    let panels = threading == .split ? min(context.threads, max(1, m / 64)) : 1
+    // Four panels per thread, taken dynamically, so a descheduled thread delays a quarter of its share.
+    let panels = threading == .split && context.threads > 1 ? min(4 * context.threads, max(1, m / 64)) : 1
     if panels <= 1 {
         gemm(context, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         return
     }
     BLASRuntime.withSingleThread {
-        parallelFor(threads: panels, count: panels) { panel in
+        parallelDynamic(threads: context.threads, count: panels) { panel in
             let start = (m * panel / panels) & ~15
             let end = panel == panels - 1 ? m : (m * (panel + 1) / panels) & ~15
             // Rows start..<end of op(A): rows of A, or columns of A when A is stored transposed.

@@ -76,6 +76,17 @@ struct DropoutTests {
         for i in [0, 1, 2, 3, 4, 1001, 4098] { #expect((base[i] != 0) == d.keeps(i)) }
     }
 
+    /// The vectorised mask fill decides every element exactly as the scalar generator's word i does.
+    @Test func vectorisedFillMatchesScalarWords() {
+        let dropout = DropoutMask(random: random, step: 123_456, site: 9, probability: 0.37)
+        for (start, count) in [(0, 1000), (3, 517), (1 << 33, 96), ((1 << 34) - 8, 64)] {
+            var mask = [UInt8](repeating: 9, count: count)
+            mask.withUnsafeMutableBufferPointer { dropout.fill($0.baseAddress!, start: start, count: count) }
+            let scalar = (0..<count).map { dropout.keeps(word: dropout.stream.word(at: UInt64(start + $0))) ? UInt8(1) : 0 }
+            #expect(mask == scalar, "start \(start)")
+        }
+    }
+
     /// p = 0 keeps everything at scale 1 (the identity).
     @Test func zeroRateIsIdentity() {
         let N = 100

@@ -102,6 +102,16 @@ public struct GoldenFixture {
         do { data = try Data(contentsOf: PackagePaths.golden.appendingPathComponent(file)) } catch {
             throw FixtureError(description: "golden fixture \(file) is missing: \(regenerateHint(file))")
         }
+        return try verified(file: file, data: data)
+    }
+
+    /// The URL of any golden file recorded with `record_file` (JSONL, text), after the same manifest check.
+    public static func verifiedURL(_ file: String) throws -> URL {
+        _ = try verifiedData(file)
+        return PackagePaths.golden.appendingPathComponent(file)
+    }
+
+    static func verified(file: String, data: Data) throws -> Data {
         let manifestURL = PackagePaths.golden.appendingPathComponent("manifest.json")
         guard let manifestData = try? Data(contentsOf: manifestURL),
               let manifest = try? JSONSerialization.jsonObject(with: manifestData) as? [String: Any],
