@@ -61,3 +61,20 @@ struct ResumeTests {
         #expect(ledgerA.countedEvaluationFLOPs == ledgerB.countedEvaluationFLOPs)
     }
 }
+
+/// The engine's default fused kernels count exactly the architecture's GEMM FLOPs too (the pipeline tests use the
+/// reference kernels for speed in debug builds).
+struct FusedLedgerTests {
+    @Test func countedEqualsPreciseOnTheFusedPath() throws {
+        let directory = try PackagePaths.temporaryDirectory("ftft-fused-ledger")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let yaml = ResumeTests.yaml.replacingOccurrences(of: "max_steps: 21, batch_size: 16, eval_interval: 5",
+                                                         with: "max_steps: 8, batch_size: 16, eval_interval: 8")
+        let spec = try ExperimentSpec.parse(yaml: yaml, file: "fused.yaml", baseDirectory: directory.path, environment: [:])
+        let runner = try ExperimentRunner(spec: spec, outputDirectory: directory.path)
+        #expect(runner.kernelPath == .fused)
+        let manifest = try runner.run()
+        let entry = try RunResults.compute(store: runner.store, run: RunID(try #require(manifest.entries.first).mainRun))
+        #expect(entry.steps == 8 && entry.countedTrainingFLOPs == entry.preciseTrainingFLOPs && entry.countedTrainingFLOPs > 0)
+    }
+}
