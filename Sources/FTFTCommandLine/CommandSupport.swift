@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FTFTCartography
 import FTFTData
 import FTFTEncoder
 import FTFTExperiments
@@ -31,6 +32,9 @@ public enum FTFTExitCode {
         switch error {
         case let e as ExperimentError: return e.isInputError ? badInput : failure
         case is DatasetError, is TokenizerError, is EncoderError: return badInput
+        case let e as CartographyError:
+            if case .io(let io) = e, case .writeFailed = io { return failure }
+            return badInput
         case let e as TrainingError:
             switch e {
             case .invalidCheckpoint, .checkpointMismatch, .invalidConfiguration, .invalidExample: return badInput

@@ -74,37 +74,39 @@ public struct DatamapCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let dynamics = try self.dynamics.map { try computation.readDynamics(folder: $0) }
-            ?? source.dynamics(burnOut: computation.burnOut)
-        let map = try DataMap.compute(from: dynamics, options: computation.mapOptions, threads: 2)
-        let used = try dynamics.keepingFirstEpochs(map.epochCount ?? dynamics.epochCount)
-        let curves = try TransferDiagnostics.hardToLearnMedians(used, rate: 0.33)
-        let family = EasyShareReference.TaskFamily(rawValue: taskFamily) ?? .nli
-        do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        } catch {
-            throw CartographyError.io(.writeFailed(path: out, reason: "cannot create the output folder"))
-        }
-        func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
-        try CartographyFiles.writeCoordinates(map, path: path("data_map_coordinates.jsonl"))
-        try CartographyFiles.writeTDMetrics(map, path: path("td_metrics.jsonl"))
-        let plot = DataMapPlot.svg(map, options: DataMapPlot.Options(title: title, densityThreshold: densityThreshold))
-        let figure2 = DiagnosticPlots.curves([
-            DiagnosticPlots.Series(name: "hard-to-learn 33 %", values: curves.hard),
-            DiagnosticPlots.Series(name: "rest", values: curves.rest, dashed: true),
-        ])
-        let report = DataMapReport(title: title, map: map, metadata: dynamics.metadata, classCount: dynamics.classCount,
-                                   curves: curves, family: family)
-        for (name, text) in [("data_map.svg", plot), ("figure2.svg", figure2), ("report.html", try report.html())] {
-            do { try AtomicFile.write(text, to: path(name)) } catch let error as IOError { throw CartographyError.io(error) }
-        }
-        print("data map of \(map.exampleCount) examples × \(map.epochCount ?? 0) epochs × \(dynamics.classCount) classes → \(out)")
-        let shares = try report.easyShares()
-        for share in shares {
-            print(String(format: "easy at p = %2.0f%%: %6.2f%%", 100 * share.rate, 100 * share.fraction))
-        }
-        if let warning = EasyShareReference.warning(shares, family: family) {
-            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        try reportingErrors {
+            let dynamics = try self.dynamics.map { try computation.readDynamics(folder: $0) }
+                ?? source.dynamics(burnOut: computation.burnOut)
+            let map = try DataMap.compute(from: dynamics, options: computation.mapOptions, threads: 2)
+            let used = try dynamics.keepingFirstEpochs(map.epochCount ?? dynamics.epochCount)
+            let curves = try TransferDiagnostics.hardToLearnMedians(used, rate: 0.33)
+            let family = EasyShareReference.TaskFamily(rawValue: taskFamily) ?? .nli
+            do {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            } catch {
+                throw CartographyError.io(.writeFailed(path: out, reason: "cannot create the output folder"))
+            }
+            func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
+            try CartographyFiles.writeCoordinates(map, path: path("data_map_coordinates.jsonl"))
+            try CartographyFiles.writeTDMetrics(map, path: path("td_metrics.jsonl"))
+            let plot = DataMapPlot.svg(map, options: DataMapPlot.Options(title: title, densityThreshold: densityThreshold))
+            let figure2 = DiagnosticPlots.curves([
+                DiagnosticPlots.Series(name: "hard-to-learn 33 %", values: curves.hard),
+                DiagnosticPlots.Series(name: "rest", values: curves.rest, dashed: true),
+            ])
+            let report = DataMapReport(title: title, map: map, metadata: dynamics.metadata, classCount: dynamics.classCount,
+                                       curves: curves, family: family)
+            for (name, text) in [("data_map.svg", plot), ("figure2.svg", figure2), ("report.html", try report.html())] {
+                do { try AtomicFile.write(text, to: path(name)) } catch let error as IOError { throw CartographyError.io(error) }
+            }
+            print("data map of \(map.exampleCount) examples × \(map.epochCount ?? 0) epochs × \(dynamics.classCount) classes → \(out)")
+            let shares = try report.easyShares()
+            for share in shares {
+                print(String(format: "easy at p = %2.0f%%: %6.2f%%", 100 * share.rate, 100 * share.fraction))
+            }
+            if let warning = EasyShareReference.warning(shares, family: family) {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
         }
     }
 }

@@ -30,6 +30,9 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Override the file's seeds (comma-separated).")
     var seeds: String?
 
+    @Flag(name: .customLong("dry-run"), help: "Load and check everything (data, tokenizers, weights), print which runs would be trained, resumed or reused, and stop.")
+    var dryRun = false
+
     @Option(name: .long, help: "Engine kernels: fused (fast, default) or reference (the readable oracle; same function, slower).")
     var kernels: String = "fused"
 
@@ -46,6 +49,11 @@ public struct RunCommand: ParsableCommand {
             var spec = try ExperimentSpec.load(path: experiment)
             if let threads { spec.threads = threads }
             if let seeds, let list = parseSeeds(seeds) { spec.seeds = list }
+            if dryRun {
+                let runner = try ExperimentRunner(spec: spec, outputDirectory: output, specFile: experiment)
+                Standard.output(try runner.plan().plain)
+                return
+            }
             let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: experiment,
                                                     kernelPath: BertClassifier.KernelPath(rawValue: kernels) ?? .fused)
             Standard.output(ExperimentReport(results: results).plain())

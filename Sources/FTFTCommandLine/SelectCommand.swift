@@ -53,23 +53,25 @@ public struct SelectCommand: ParsableCommand {
     }
 
     public func run() throws {
-        guard let mode = selectionMode, let rule = selectionRule else { throw ValidationError("invalid --mode or --rule") }
-        guard let input else {
-            let map = try DataMap.compute(from: try source.dynamics(burnOut: computation.burnOut), options: computation.mapOptions,
-                                          threads: 2)
-            return try write(map, mode: mode, rule: rule)
+        try reportingErrors {
+            guard let mode = selectionMode, let rule = selectionRule else { throw ValidationError("invalid --mode or --rule") }
+            guard let input else {
+                let map = try DataMap.compute(from: try source.dynamics(burnOut: computation.burnOut), options: computation.mapOptions,
+                                              threads: 2)
+                return try write(map, mode: mode, rule: rule)
+            }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else {
+                throw CartographyError.io(.cannotOpen(path: input, reason: "no such file or folder"))
+            }
+            let map: DataMap
+            if isFolder.boolValue {
+                map = try DataMap.compute(from: try computation.readDynamics(folder: input), options: computation.mapOptions, threads: 2)
+            } else {
+                map = try CartographyFiles.readDataMap(path: input)
+            }
+            try write(map, mode: mode, rule: rule)
         }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else {
-            throw CartographyError.io(.cannotOpen(path: input, reason: "no such file or folder"))
-        }
-        let map: DataMap
-        if isFolder.boolValue {
-            map = try DataMap.compute(from: try computation.readDynamics(folder: input), options: computation.mapOptions, threads: 2)
-        } else {
-            map = try CartographyFiles.readDataMap(path: input)
-        }
-        try write(map, mode: mode, rule: rule)
     }
 
     private func write(_ map: DataMap, mode: SelectionMode, rule: SelectionRule) throws {

@@ -51,7 +51,7 @@ func goldenDynamicsFolder(_ name: String, epochs: Int) throws -> String {
     let root = try PackagePaths.temporaryDirectory("ftft-cli-datamap-bad")
     defer { try? FileManager.default.removeItem(at: root) }
     let out = root.appendingPathComponent("out")
-    #expect(runCartographyCLI(["datamap", root.appendingPathComponent("missing").path, "--out", out.path]) == .failure)
+    #expect(runCartographyCLI(["datamap", root.appendingPathComponent("missing").path, "--out", out.path]) == ExitCode(FTFTExitCode.badInput))
     #expect(runCartographyCLI(["datamap", root.path, "--out", out.path, "--ddof", "2"]) == .validationFailure)
     #expect(runCartographyCLI(["datamap", root.path, "--out", out.path, "--task-family", "vision"]) == .validationFailure)
     // A folder whose epoch 1 has a duplicated example: an error, and nothing written.
@@ -63,6 +63,6 @@ func goldenDynamicsFolder(_ name: String, epochs: Int) throws -> String {
         if e == 1 { text += text.split(separator: "\n")[0] + "\n" }
         try text.write(to: broken.appendingPathComponent("dynamics_epoch_\(e).jsonl"), atomically: true, encoding: .utf8)
     }
-    #expect(runCartographyCLI(["datamap", broken.path, "--out", out.path]) == .failure)
+    #expect(runCartographyCLI(["datamap", broken.path, "--out", out.path]) == ExitCode(FTFTExitCode.badInput))
     #expect(!FileManager.default.fileExists(atPath: out.path), "nothing is written when the input is bad")
 }

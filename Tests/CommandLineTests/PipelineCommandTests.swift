@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FTFTStore
 import FTFTTestSupport
 @testable import FTFTCommandLine
 @testable import FTFTExperiments
@@ -93,5 +94,19 @@ struct PipelineCommandTests {
         #expect(committed == DemoExperiment.yaml + "\n")
         let spec = try DemoExperiment.spec()
         #expect(spec.name == "embedded-demo" && spec.methods.contains { $0.kind == .ftft } && spec.methods.contains { $0.kind == .randomDM })
+    }
+}
+
+extension PipelineCommandTests {
+    @Test func dryRunTrainsNothing() throws {
+        let directory = try PackagePaths.temporaryDirectory("ftft-cli-dry")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("cli-test.yaml").path
+        try Self.yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("runs").path
+        #expect(runFTFT(["run", file, "--output", output, "--dry-run"]) == 0)
+        #expect(!FileManager.default.fileExists(atPath: output + "/cli-test/manifest.json"))
+        let store = try RunStore.open(directory: output + "/cli-test", access: .readOnly)
+        #expect(try store.runs().isEmpty)
     }
 }

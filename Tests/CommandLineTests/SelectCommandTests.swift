@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 import FTFTCartography
+import FTFTCommandLine
 import FTFTTestSupport
 
 private func ids(_ url: URL) throws -> [String] {
@@ -32,7 +33,7 @@ private func ids(_ url: URL) throws -> [String] {
     #expect(runCartographyCLI(["select", folder, "--mode", "hard", "--rate", "0.5", "--stratify", "--out", stratified.path]) == .success)
     #expect(try ids(stratified).count == 50)
     let none = root.appendingPathComponent("none.txt")
-    #expect(runCartographyCLI(["select", coordinates.path, "--mode", "hard", "--rate", "0.5", "--stratify", "--out", none.path]) == .failure)
+    #expect(runCartographyCLI(["select", coordinates.path, "--mode", "hard", "--rate", "0.5", "--stratify", "--out", none.path]) == ExitCode(FTFTExitCode.badInput))
     #expect(!FileManager.default.fileExists(atPath: none.path))
 }
 
@@ -50,5 +51,5 @@ private func ids(_ url: URL) throws -> [String] {
     #expect(runCartographyCLI(["select", folder, "--mode", "hard", "--rate", "1.5", "--out", out]) == .validationFailure)
     #expect(runCartographyCLI(["select", folder, "--mode", "hard", "--rate", "0.5", "--rule", "median", "--out", out]) == .validationFailure)
     #expect(runCartographyCLI(["select", folder, "--mode", "hard", "--rate", "0.5"]) == .validationFailure, "--out is required")
-    #expect(runCartographyCLI(["select", root.appendingPathComponent("nothing").path, "--mode", "hard", "--rate", "0.5", "--out", out]) == .failure)
+    #expect(runCartographyCLI(["select", root.appendingPathComponent("nothing").path, "--mode", "hard", "--rate", "0.5", "--out", out]) == ExitCode(FTFTExitCode.badInput))
 }

@@ -140,3 +140,26 @@ struct ExperimentSpecTests {
         }
     }
 }
+
+/// Every committed experiment file loads and validates (those naming ../shared need it, and skip without it).
+struct CommittedExperimentFilesTests {
+    @Test func everyFileInExperimentsIsValid() throws {
+        let folder = PackagePaths.root.appendingPathComponent("experiments")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 5)
+        for name in files {
+            let path = folder.appendingPathComponent(name).path
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            if text.contains("shared/"), SharedData.root == nil {
+                print("\(name): \(SharedData.skipMessage)")
+                continue
+            }
+            let spec = try ExperimentSpec.load(path: path)
+            #expect(spec.name + ".yaml" == name, "\(name) names its experiment \(spec.name)")
+            #expect(spec.methods.contains { $0.kind == .ftft } && spec.methods.contains { $0.kind == .randomDM }
+                    && spec.methods.contains { $0.kind == .ermES } && spec.methods.contains { $0.kind == .dm })
+            // K full-run checkpoints divide the budget exactly (the paper's K = 12 for NLI, 9 for HSD).
+            #expect(spec.training.maxSteps % spec.training.evalInterval == 0 || name.hasPrefix("embedded"), "\(name)")
+        }
+    }
+}

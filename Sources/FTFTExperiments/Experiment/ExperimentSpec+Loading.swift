@@ -10,7 +10,8 @@ import Yams
 //   task:                                    required
 //     name: embedded | nli | hsd | files     required
 //     max_length: 128                        truncation length (tokens, specials included)
-//     data_root: ../shared/datasets          nli/hsd (default: $FTFT_DATA, else ../shared/datasets)
+//     data_root: <folder>                    nli/hsd (default: $FTFT_DATA, else $FTFT_SHARED/datasets, else
+//                                            ../shared/datasets relative to the working directory)
 //     train_limit: <n>                       seeded stratified sample of the training set
 //     eval_limit: <n>                        … of each dev/test set
 //     sample_seed: 0
@@ -148,7 +149,11 @@ struct SpecParser {
             dataRoot = resolve(try rootValue.string())
             note(rootValue)
         } else if name == "nli" || name == "hsd" {
-            dataRoot = resolve(TaskDefinition.defaultDataRoot(environment: environment))
+            // FTFTData's default ($FTFT_DATA, $FTFT_SHARED/datasets, else ../shared/datasets) is relative to the
+            // working directory, not to the experiment file.
+            let root = TaskDefinition.defaultDataRoot(environment: environment)
+            dataRoot = root.hasPrefix("/") ? root
+                : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(root).standardizedFileURL.path
         }
         func positive(_ key: String) throws -> Int? {
             guard let value = m.optional(key) else { return nil }

@@ -26,6 +26,8 @@ public struct ExperimentManifest: Codable, Sendable, Equatable {
     }
 
     public var spec: ExperimentSpec
+    /// N: the training set's size after any sampling.
+    public var trainingExamples: Int?
     public var entries: [Entry]
 
     public func entry(label: String, seed: UInt64) -> Entry? { entries.first { $0.label == label && $0.seed == seed } }

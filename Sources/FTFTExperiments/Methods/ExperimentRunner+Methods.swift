@@ -8,7 +8,7 @@ extension ExperimentRunner {
     /// early-stopped method can be checked against post hoc (ERM for ERM(ES), DM for FTFT) already exists.
     @discardableResult
     public func run() throws -> ExperimentManifest {
-        var manifest = ExperimentManifest(spec: spec, entries: [])
+        var manifest = ExperimentManifest(spec: spec, trainingExamples: task.train.count, entries: [])
         try writeSpecCopy()
         let order = spec.methods.filter { !$0.isEarlyStopped } + spec.methods.filter(\.isEarlyStopped)
         for seed in spec.seeds {

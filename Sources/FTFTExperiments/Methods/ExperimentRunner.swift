@@ -19,6 +19,8 @@ public final class ExperimentRunner {
     let specFile: String?
     /// The engine's kernels for every run (the fused fast path by default; both compute the same function).
     public var kernelPath: BertClassifier.KernelPath = .fused
+    /// Tests only: interrupt each training run after its checkpoint at this step (see `PhaseObserver`).
+    var interruptAfterStep: Int?
     private var recipes: [String: ModelRecipe] = [:]
     private var suites: [String: EvaluationSuite] = [:]
     private var encodedTrain: [String: [EncodedExample]] = [:]
@@ -120,6 +122,6 @@ public final class ExperimentRunner {
     var phaseRunner: PhaseRunner {
         PhaseRunner(store: store, experimentDirectory: directory, experiment: spec.name, threads: spec.threads,
                     keepCheckpoints: spec.keepCheckpoints, storeLogits: spec.storeLogits, provenance: provenance,
-                    kernelPath: kernelPath, events: events)
+                    kernelPath: kernelPath, interruptAfterStep: interruptAfterStep, events: events)
     }
 }

@@ -21,7 +21,8 @@ public struct ExperimentReport {
     public func markdown() -> String {
         var text = "# \(results.spec.name)\n\n"
         if let summary = results.spec.summary { text += summary + "\n\n" }
-        text += "Task `\(results.task.name)`: \(results.methods.first?.seeds.first?.poolCount.map { "\($0) training examples" } ?? "training set") · models " + results.spec.models.map { "`\($0.name)`" }.joined(separator: ", ") + "\n\n"
+        text += "Task `\(results.task.name)`" + (results.trainingExamples.map { ", \($0) training examples" } ?? "")
+            + "; models " + results.spec.models.map { "`\($0.name)`" }.joined(separator: ", ") + ".\n\n"
         text += "## Results\n\n" + results.comparisonTable().markdown + "\n"
         text += conventions.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
         let stopping = results.earlyStoppingTable()

@@ -55,6 +55,8 @@ public struct ExperimentResults: Sendable {
     public var task: TaskDefinition
     public var methods: [MethodResult]
     public var directory: String
+    /// N, when the manifest records it.
+    public var trainingExamples: Int?
 
     /// The in-distribution validation set's name.
     public var validationName: String { task.validation.name }
@@ -87,7 +89,8 @@ public struct ExperimentResults: Sendable {
             }
             methods.append(MethodResult(method: method, seeds: seeds))
         }
-        return ExperimentResults(spec: spec, task: task, methods: methods, directory: directory)
+        return ExperimentResults(spec: spec, task: task, methods: methods, directory: directory,
+                                 trainingExamples: manifest.trainingExamples)
     }
 
     static func seedResult(_ entry: ExperimentManifest.Entry, method: MethodSpec, spec: ExperimentSpec, task: TaskDefinition,

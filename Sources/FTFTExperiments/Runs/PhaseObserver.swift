@@ -46,6 +46,9 @@ final class PhaseObserver: TrainingObserver {
     let phase: PhaseDescription
     var state: PhaseState
     private var checkpointDue = false
+    /// Tests only: throw `PipelineInterruption` right after the checkpoint written at or after this many updates,
+    /// as if the process had died there (the run stays resumable from that checkpoint).
+    var interruptAfterStep: Int?
 
     init(store: RunStore, run: RunID, suite: EvaluationSuite, flops: BertFLOPs, examples: [EncodedExample], ids: [Int: String],
          keepLogits: Bool, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
@@ -109,6 +112,9 @@ final class PhaseObserver: TrainingObserver {
         checkpointDue = false
         try saveCheckpoint(trainer)
         try store.recordCompute(ledgerEntry(trainer))
+        if let limit = interruptAfterStep, trainer.position.completedSteps >= limit {
+            throw PipelineInterruption(step: trainer.position.completedSteps)
+        }
     }
 
     func saveCheckpoint(_ trainer: Trainer) throws {
@@ -148,4 +154,10 @@ final class PhaseObserver: TrainingObserver {
             throw ExperimentError.unavailable(what: file, reason: "its pipeline state cannot be read (\(error))")
         }
     }
+}
+
+/// A simulated interruption (tests): the run stopped after writing its checkpoint at `step`.
+struct PipelineInterruption: Error, CustomStringConvertible {
+    let step: Int
+    var description: String { "interrupted after the checkpoint at step \(step)" }
 }

@@ -16,6 +16,8 @@ struct PhaseRunner {
     let provenance: RunProvenance
     /// The engine's implementation (both compute the same function; tests in debug builds may prefer one).
     var kernelPath: BertClassifier.KernelPath = .fused
+    /// Tests only: simulate an interruption of every run after its checkpoint at this step.
+    var interruptAfterStep: Int?
     let events: (PipelineEvent) -> Void
 
     struct Request {
@@ -105,6 +107,7 @@ struct PhaseRunner {
             store: store, run: run, suite: request.suite, flops: BertFLOPs(config: recipe.config), examples: request.examples,
             ids: request.ids, keepLogits: storeLogits, checkpointPath: path, phase: request.phase, state: state,
             events: events)
+        observer.interruptAfterStep = interruptAfterStep
         events(.phaseStarted(request.phase, run: run, resumedAtStep: resumedAt))
         let phase = request.phase
         let outcome = try trainer.run(observer: observer) { progress in events(.step(phase, progress)) }
