@@ -111,6 +111,23 @@ struct ImportErrorTests {
         }
     }
 
+    /// Found by fuzzing: invalid UTF-8 inside a string was accepted (and a string id decoded with U+FFFD
+    /// replacements, so two different byte strings could become the same id).
+    @Test func invalidUTF8InAStringIsRefused() throws {
+        let folder = try PackagePaths.temporaryDirectory("ftft-carto-utf8")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("dynamics_epoch_0.jsonl").path
+        var bytes = Array(#"{"guid":"ok","logits_epoch_0":[1,2],"gold":0}"#.utf8) + [0x0A]
+        bytes += Array(#"{"guid":"a"#.utf8) + [0xFF, 0xFE] + Array(#"","logits_epoch_0":[1,2],"gold":1}"#.utf8) + [0x0A]
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CartographyError.badJSON(SourceLocation(file: path, line: 2), reason: "invalid UTF-8 in a string at column 10")) {
+            try CartographyFiles.readEpochFile(path: path, epoch: 0)
+        }
+        // Valid multi-byte UTF-8 is still fine.
+        try Data(Array(#"{"guid":"café 😀","logits_epoch_0":[1,2],"gold":1}"#.utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(try CartographyFiles.readEpochFile(path: path, epoch: 0).ids == ["café 😀"])
+    }
+
     @Test func syntaxKeysAndFields() {
         expectError(epoch: 1, line: 5, { $0[4] = String($0[4].dropLast(3)) }) {
             if case .badJSON = $0 { return true }
