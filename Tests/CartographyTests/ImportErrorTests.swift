@@ -112,8 +112,8 @@ struct ImportErrorTests {
     }
 
     /// Found by fuzzing: invalid UTF-8 inside a string was accepted (and a string id decoded with U+FFFD
-    /// replacements, so two different byte strings could become the same id).
-    @Test func invalidUTF8InAStringIsRefused() throws {
+    /// replacements, so two different byte strings could become the same id); so were invalid escapes.
+    @Test func invalidUTF8AndBadEscapesInAStringAreRefused() throws {
         let folder = try PackagePaths.temporaryDirectory("ftft-carto-utf8")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("dynamics_epoch_0.jsonl").path
@@ -121,6 +121,15 @@ struct ImportErrorTests {
         bytes += Array(#"{"guid":"a"#.utf8) + [0xFF, 0xFE] + Array(#"","logits_epoch_0":[1,2],"gold":1}"#.utf8) + [0x0A]
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         #expect(throws: CartographyError.badJSON(SourceLocation(file: path, line: 2), reason: "invalid UTF-8 in a string at column 10")) {
+            try CartographyFiles.readEpochFile(path: path, epoch: 0)
+        }
+        // Found by fuzzing too: an invalid escape in a field ftft skips was accepted; Python's json refuses it.
+        try Data(Array(#"{"guid":"x","note":"a\d","logits_epoch_0":[1,2],"gold":1}"#.utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CartographyError.badJSON(SourceLocation(file: path, line: 1), reason: "bad escape in a string at column 22")) {
+            try CartographyFiles.readEpochFile(path: path, epoch: 0)
+        }
+        try Data(Array(#"{"guid":"x","note":"\u12G4","logits_epoch_0":[1,2],"gold":1}"#.utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CartographyError.badJSON(SourceLocation(file: path, line: 1), reason: #"bad \u escape in a string at column 21"#)) {
             try CartographyFiles.readEpochFile(path: path, epoch: 0)
         }
         // Valid multi-byte UTF-8 is still fine.
