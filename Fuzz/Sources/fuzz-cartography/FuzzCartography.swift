@@ -57,6 +57,7 @@ import FuzzSupport
         for r in 0..<records.count {
             guard let line = byNumber[records.lines[r]] else { Fuzzer.fail("record \(r) claims line \(records.lines[r]), which is blank or absent") }
             let (first, last) = FuzzJSON.decodeBoth(line)
+            if first == nil || last == nil, hasSurrogateEscape(line) { continue }  // see hasSurrogateEscape
             guard let first, let last else {
                 Fuzzer.fail("line \(records.lines[r]) was accepted but Foundation refuses it: \(String(decoding: line, as: UTF8.self))")
             }
@@ -65,6 +66,17 @@ import FuzzSupport
             Fuzzer.check(matches(first, id: records.ids[r], gold: records.golds[r], logits: logits),
                          "line \(records.lines[r]): the scanner read guid \(records.ids[r]), gold \(records.golds[r]), logits \(logits); Foundation reads \(first)")
         }
+    }
+
+    /// Whether the line holds a \uD800…\uDFFF escape. Foundation refuses a lone surrogate; Python's json (and
+    /// so cartography) accepts one, and ftft's scanner skips it inside fields it does not read (it refuses one in
+    /// a guid, which a Swift string cannot hold). Such lines are left out of the differential check.
+    static func hasSurrogateEscape(_ line: [UInt8]) -> Bool {
+        guard line.count >= 4 else { return false }
+        for i in 0 ..< line.count - 3 where line[i] == 0x5C && line[i + 1] == 0x75 && (line[i + 2] | 0x20) == 0x64 {
+            if [0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66].contains(line[i + 3] | 0x20) { return true }
+        }
+        return false
     }
 
     static func matches(_ json: FuzzJSON, id: String, gold: Int, logits: [Float]) -> Bool {
