@@ -57,7 +57,7 @@ import FuzzSupport
         for r in 0..<records.count {
             guard let line = byNumber[records.lines[r]] else { Fuzzer.fail("record \(r) claims line \(records.lines[r]), which is blank or absent") }
             let (first, last) = FuzzJSON.decodeBoth(line)
-            if first == nil || last == nil, hasSurrogateEscape(line) { continue }  // see hasSurrogateEscape
+            if first == nil || last == nil, hasSurrogateEscape(line) || hasHugeNumber(line) { continue }  // see below
             guard let first, let last else {
                 Fuzzer.fail("line \(records.lines[r]) was accepted but Foundation refuses it: \(String(decoding: line, as: UTF8.self))")
             }
@@ -75,6 +75,23 @@ import FuzzSupport
         guard line.count >= 4 else { return false }
         for i in 0 ..< line.count - 3 where line[i] == 0x5C && line[i + 1] == 0x75 && (line[i + 2] | 0x20) == 0x64 {
             if [0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66].contains(line[i + 3] | 0x20) { return true }
+        }
+        return false
+    }
+
+    /// Whether the line holds a number beyond Double's range (an exponent of 3+ digits, or 300+ digits in a
+    /// row): Foundation refuses the line, Python's json reads ±inf or 0, and ftft skips such a number in a field
+    /// it does not read (in one it reads, it is out of range or non-finite and refused).
+    static func hasHugeNumber(_ line: [UInt8]) -> Bool {
+        var run = 0, afterExponent = false
+        for b in line {
+            if b >= 0x30 && b <= 0x39 {
+                run += 1
+                if run >= 300 || (afterExponent && run >= 3) { return true }
+            } else {
+                afterExponent = (b == 0x65 || b == 0x45) || (afterExponent && run == 0 && (b == 0x2B || b == 0x2D))
+                run = 0
+            }
         }
         return false
     }
