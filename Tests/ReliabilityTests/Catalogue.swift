@@ -77,11 +77,13 @@ struct Catalogue: Decodable {
         let weights: Weights?
         let cli: Command?
         let foundBy: String?
+        /// The error type has no field for the file (it is only inside a reason text): check the message only.
+        let fileInMessageOnly: Bool?
         let why: String
 
         enum CodingKeys: String, CodingKey {
             case file, reader, error, names, line, field, tensor, mentions, payload, mapping, weights, cli, why
-            case foundBy = "found_by"
+            case foundBy = "found_by", fileInMessageOnly = "file_in_message_only"
         }
 
         var testDescription: String { file }

@@ -1,3 +1,4 @@
+import FTFTCartography
 import FTFTData
 import FTFTEncoder
 import FTFTStore
@@ -28,6 +29,8 @@ enum CorpusReaders {
             case "hans": _ = try LabeledDataset.readHANS(path: path)
             case "cad": _ = try LabeledDataset.readCAD(path: path)
             case "dynahate": _ = try LabeledDataset.readDynaHate(path: path)
+            case "cartography-dynamics": _ = try CartographyFiles.readDynamics(folder: path)
+            case "cartography-datamap": _ = try CartographyFiles.readDataMap(path: path)
             default: throw UnknownReader(description: "catalogue reader '\(reader)' is not known to CorpusReaders")
             }
         } catch let error as UnknownReader {
