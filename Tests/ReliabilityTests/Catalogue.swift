@@ -38,6 +38,9 @@ struct Catalogue: Decodable {
         let command: String
         /// The error the command throws, when it is not the parser's (the command reads the file differently).
         let error: String?
+        /// false: the command reaches the file another way (e.g. as an ftft checkpoint), so its message is only
+        /// checked for the file, not for the case's line, field, tensor and phrases.
+        let place: Bool?
     }
 
     /// A payload value as the catalogue writes it: text, an integer or a list of integers.
