@@ -29,5 +29,6 @@ let package = Package(
         fuzzTarget("tokenizer"),
         fuzzTarget("vocabulary"),
         fuzzTarget("tokenizer-json"),
+        fuzzTarget("cartography"),
     ]
 )

@@ -130,6 +130,18 @@ def seeds():
               "pad_token": "[PAD]", "mask_token": "[MASK]"}
     out["tokenizer-json"] = {"template": json.dumps(tj, indent=1), "bert-processing": json.dumps(bert_processing),
                              "tokenizer-config": json.dumps(config)}
+    # allenai/cartography's files as pandas writes them (the scanner's fast path), and in other layouts.
+    dyn = "".join('{"guid":%d,"logits_epoch_0":[%s],"gold":%d}\n' % (i, ",".join("%.10f" % (0.1 * i - 0.3 * k) for k in range(3)), i % 3)
+                  for i in range(4))
+    out["cartography"] = {
+        "pandas": dyn,
+        "spaced": '{"gold": 1, "guid": "ex-1", "logits_epoch_0": [0.5, -1e-3, 2E2], "extra": {"a": [true, null]}}\n'
+                  '{ "logits_epoch_0" : [ -0.0 , 1 , 3.25 ] , "guid" : "caf\\u00e9 \\ud83d\\ude00" , "gold" : 2.0 }\n',
+        "coordinates": '{"guid": 7, "index": 0, "confidence": 0.25, "variability": 0.1, "correctness": 2}\n'
+                       '{"guid": "x", "index": 1, "confidence": 1.0, "variability": 0, "correctness": 0, "forgetfulness": 1}\n',
+        "td-metrics": '{"guid": 1, "index": 0, "threshold_closeness": 0.2, "confidence": 0.5, "variability": 0.2, '
+                      '"correctness": 3, "forgetfulness": 0}\n',
+    }
     return out
 
 

@@ -4,7 +4,7 @@
 #
 #   scripts/fuzz.sh [target|all] [seconds per target]      (defaults: all, 60)
 #
-# Targets: safetensors jsonl csv tsv tokenizer vocabulary tokenizer-json (see Fuzz/Sources/fuzz-<target>).
+# Targets: safetensors jsonl csv tsv tokenizer vocabulary tokenizer-json cartography (Fuzz/Sources/fuzz-<target>).
 # Seeds come from Fuzz/make_seeds.py. Per target, in Fuzz/.build/fuzz/<target>/: corpus/ (grows across runs),
 # crashes/ (inputs that failed a check or crashed; each becomes a parser fix and a case in
 # Tests/ReliabilityTests/Corpus), last.log. Prints executions and crashes per target; exits 1 if any crashed.
@@ -15,7 +15,7 @@
 # error in Swift 6.3 on Linux), so the link uses lld, which the toolchain ships.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-all=(safetensors jsonl csv tsv tokenizer vocabulary tokenizer-json)
+all=(safetensors jsonl csv tsv tokenizer vocabulary tokenizer-json cartography)
 which="${1:-all}"
 seconds="${2:-60}"
 if [ "$which" = all ]; then targets=("${all[@]}"); else targets=("$which"); fi
@@ -41,7 +41,7 @@ for t in "${targets[@]}"; do
   before=$(find "$dir/crashes" -type f | wc -l)
   dict=()
   case "$t" in
-    jsonl|tokenizer-json|safetensors) dict=(-dict="$root/Fuzz/dictionaries/json.dict") ;;
+    jsonl|tokenizer-json|safetensors|cartography) dict=(-dict="$root/Fuzz/dictionaries/json.dict") ;;
     csv|tsv) dict=(-dict="$root/Fuzz/dictionaries/delimited.dict") ;;
   esac
   # -timeout: one input taking 10 s is a finding (a hang); -rss_limit_mb: so is a runaway allocation.

@@ -33,12 +33,20 @@ extension CartographyFiles {
             } else {
                 scratch.removeAll(keepingCapacity: true)
                 scanner.reset(line, line: lineNumber)
+                // A field read twice is an error: the logits would otherwise be appended twice (doubling the
+                // class count), and first-wins and last-wins readers would disagree on guid and gold.
+                func once(_ seen: Bool, _ field: String) throws {
+                    if seen { throw CartographyError.badJSON(location, reason: "field '\(field)' appears twice") }
+                }
                 try scanner.object { name, s in
                     if bytesEqual(name, guidKey) {
+                        try once(id != nil, "guid")
                         (id, key) = try s.identifierAndInteger(field: "guid")
                     } else if bytesEqual(name, goldKey) {
+                        try once(gold != nil, "gold")
                         gold = try s.integer(field: "gold")
                     } else if bytesEqual(name, logitsKey) {
+                        try once(sawLogits, logitsField)
                         _ = try s.floatArray(field: logitsField, into: &scratch)
                         sawLogits = true
                     } else if name.count > logitsPrefix.count,

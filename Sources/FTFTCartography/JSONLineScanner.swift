@@ -81,18 +81,42 @@ struct JSONLineScanner {
         guard position == bytes.count else { throw fail("unexpected text after the object") }
     }
 
-    /// The bytes between the quotes of a string (escapes validated, not decoded).
+    /// The bytes between the quotes of a string (escapes validated, not decoded; a lone surrogate escape passes,
+    /// as in Python's json). Bytes beyond ASCII must be valid UTF-8: decoding would otherwise turn them into
+    /// U+FFFD and silently change an id.
     mutating func rawString() throws -> UnsafeBufferPointer<UInt8> {
         try expect(0x22)
         let start = position
+        var ascii = true
         while position < bytes.count {
             let b = bytes[position]
             if b == 0x22 {
                 position += 1
-                return UnsafeBufferPointer(rebasing: bytes[start ..< position - 1])
+                let raw = UnsafeBufferPointer(rebasing: bytes[start ..< position - 1])
+                if !ascii && String(validating: raw, as: UTF8.self) == nil {
+                    position = start
+                    throw fail("invalid UTF-8 in a string")
+                }
+                return raw
             }
-            if b == 0x5C { position += 2; continue }  // backslash: skip the escaped byte
+            if b == 0x5C {  // an escape: \" \\ \/ \b \f \n \r \t or \u and four hex digits
+                guard position + 1 < bytes.count else { break }
+                switch bytes[position + 1] {
+                case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:
+                    position += 2
+                case 0x75:
+                    guard position + 6 <= bytes.count, hexDigit(bytes[position + 2]) != nil, hexDigit(bytes[position + 3]) != nil,
+                          hexDigit(bytes[position + 4]) != nil, hexDigit(bytes[position + 5]) != nil else {
+                        throw fail("bad \\u escape in a string")
+                    }
+                    position += 6
+                default:
+                    throw fail("bad escape in a string")
+                }
+                continue
+            }
             if b < 0x20 { throw fail("control character in a string") }
+            if b >= 0x80 { ascii = false }
             position += 1
         }
         throw fail("unterminated string")

@@ -111,6 +111,42 @@ struct ImportErrorTests {
         }
     }
 
+    /// Found by fuzzing: invalid UTF-8 inside a string was accepted (and a string id decoded with U+FFFD
+    /// replacements, so two different byte strings could become the same id); so were invalid escapes and
+    /// repeated fields.
+    @Test func invalidUTF8BadEscapesAndRepeatedFieldsAreRefused() throws {
+        let folder = try PackagePaths.temporaryDirectory("ftft-carto-utf8")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("dynamics_epoch_0.jsonl").path
+        var bytes = Array(#"{"guid":"ok","logits_epoch_0":[1,2],"gold":0}"#.utf8) + [0x0A]
+        bytes += Array(#"{"guid":"a"#.utf8) + [0xFF, 0xFE] + Array(#"","logits_epoch_0":[1,2],"gold":1}"#.utf8) + [0x0A]
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CartographyError.badJSON(SourceLocation(file: path, line: 2), reason: "invalid UTF-8 in a string at column 10")) {
+            try CartographyFiles.readEpochFile(path: path, epoch: 0)
+        }
+        // Found by fuzzing too: an invalid escape in a field ftft skips was accepted; Python's json refuses it.
+        try Data(Array(#"{"guid":"x","note":"a\d","logits_epoch_0":[1,2],"gold":1}"#.utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CartographyError.badJSON(SourceLocation(file: path, line: 1), reason: "bad escape in a string at column 22")) {
+            try CartographyFiles.readEpochFile(path: path, epoch: 0)
+        }
+        try Data(Array(#"{"guid":"x","note":"\u12G4","logits_epoch_0":[1,2],"gold":1}"#.utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CartographyError.badJSON(SourceLocation(file: path, line: 1), reason: #"bad \u escape in a string at column 21"#)) {
+            try CartographyFiles.readEpochFile(path: path, epoch: 0)
+        }
+        // Found by fuzzing: a repeated logits key appended both arrays (two logits per class count).
+        for (field, line) in [("logits_epoch_0", #"{"guid":0,"logits_epoch_0":[1],"gold":0,"logits_epoch_0":[2]}"#),
+                              ("gold", #"{"guid":0,"gold":1,"logits_epoch_0":[1,2],"gold":0}"#),
+                              ("guid", #"{"guid":0,"logits_epoch_0":[1,2],"gold":0,"guid":"x"}"#)] {
+            try Data(line.utf8).write(to: URL(fileURLWithPath: path))
+            #expect(throws: CartographyError.badJSON(SourceLocation(file: path, line: 1), reason: "field '\(field)' appears twice")) {
+                try CartographyFiles.readEpochFile(path: path, epoch: 0)
+            }
+        }
+        // Valid multi-byte UTF-8 is still fine.
+        try Data(Array(#"{"guid":"café 😀","logits_epoch_0":[1,2],"gold":1}"#.utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(try CartographyFiles.readEpochFile(path: path, epoch: 0).ids == ["café 😀"])
+    }
+
     @Test func syntaxKeysAndFields() {
         expectError(epoch: 1, line: 5, { $0[4] = String($0[4].dropLast(3)) }) {
             if case .badJSON = $0 { return true }

@@ -56,6 +56,10 @@ struct PredictCommandTests {
         #expect(runFTFT(["predict", "--model", folder, "--data", broken] + args) == FTFTExitCode.badInput)
         #expect(runFTFT(["predict", "--model", directory.path, "--data", broken] + args) == FTFTExitCode.badInput)
         #expect(runFTFT(["predict", "--model", folder, "--data", directory.appendingPathComponent("missing.jsonl").path] + args) == FTFTExitCode.badInput)
+        // A --model that does not exist, and a safetensors file that is not an ftft checkpoint, are bad input too
+        // (they exited 1, the run-time failure code).
+        #expect(runFTFT(["predict", "--model", directory.appendingPathComponent("absent").path, "--data", broken] + args) == FTFTExitCode.badInput)
+        #expect(runFTFT(["predict", "--model", model, "--data", broken, "--tokenizer", folder] + args) == FTFTExitCode.badInput)
         // Usage errors: a missing option, a generic file without its fields.
         #expect(runFTFT(["predict", "--data", broken]) == FTFTExitCode.usage)
         #expect(runFTFT(["predict", "--model", folder, "--data", broken]) == FTFTExitCode.usage)

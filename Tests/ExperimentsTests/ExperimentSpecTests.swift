@@ -100,6 +100,12 @@ struct ExperimentSpecTests {
                                                      reason: "\"small\" is not one of the models")) {
             try Self.parse(Self.edited("reference: tiny, model: large, mode: hard", "reference: small, model: large, mode: hard"))
         }
+        // A method's undefined model is reported at the method (it used to surface as compute_unit, which
+        // defaults to the first method's model, with no line; found by the reliability corpus).
+        #expect(throws: ExperimentError.invalidValue(file: "test.yaml", path: "methods[0].model", line: 12,
+                                                     reason: "\"huge\" is not one of the models")) {
+            try Self.parse(Self.edited("method: erm, model: large}", "method: erm, model: huge}"))
+        }
         #expect(throws: ExperimentError.invalidValue(file: "test.yaml", path: "methods[0].patience", line: 12,
                                                      reason: "only for methods erm_es and ftft (early stopping), not erm")) {
             try Self.parse(Self.edited("method: erm, model: large}", "method: erm, model: large, patience: 2}"))
@@ -116,6 +122,17 @@ struct ExperimentSpecTests {
         #expect(throws: ExperimentError.self) { try Self.parse("experiment: [") }
         #expect(throws: ExperimentError.missingKey(file: "test.yaml", path: "training.max_steps", line: 10)) {
             try Self.parse(Self.edited("max_steps: 60, ", ""))
+        }
+    }
+
+    /// An experiment file that is not UTF-8 names the line (Foundation's message named nothing).
+    @Test func invalidUTF8NamesTheLine() throws {
+        let folder = try PackagePaths.temporaryDirectory("ftft-spec-utf8")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("bad.yaml").path
+        try Data(Array("experiment: x\ndescription: caf".utf8) + [0xE9] + Array("\nseeds: [0]\n".utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ExperimentError.unreadableFile(file: path, reason: "line 2 is not valid UTF-8")) {
+            try ExperimentSpec.load(path: path, environment: [:])
         }
     }
 

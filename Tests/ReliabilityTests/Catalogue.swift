@@ -38,6 +38,9 @@ struct Catalogue: Decodable {
         let command: String
         /// The error the command throws, when it is not the parser's (the command reads the file differently).
         let error: String?
+        /// false: the command reaches the file another way (e.g. as an ftft checkpoint), so its message is only
+        /// checked for the file, not for the case's line, field, tensor and phrases.
+        let place: Bool?
     }
 
     /// A payload value as the catalogue writes it: text, an integer or a list of integers.
@@ -77,11 +80,13 @@ struct Catalogue: Decodable {
         let weights: Weights?
         let cli: Command?
         let foundBy: String?
+        /// The error type has no field for the file (it is only inside a reason text): check the message only.
+        let fileInMessageOnly: Bool?
         let why: String
 
         enum CodingKeys: String, CodingKey {
             case file, reader, error, names, line, field, tensor, mentions, payload, mapping, weights, cli, why
-            case foundBy = "found_by"
+            case foundBy = "found_by", fileInMessageOnly = "file_in_message_only"
         }
 
         var testDescription: String { file }

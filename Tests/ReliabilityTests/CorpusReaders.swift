@@ -1,5 +1,7 @@
+import FTFTCartography
 import FTFTData
 import FTFTEncoder
+import FTFTExperiments
 import FTFTStore
 import FTFTTensors
 import FTFTText
@@ -28,6 +30,9 @@ enum CorpusReaders {
             case "hans": _ = try LabeledDataset.readHANS(path: path)
             case "cad": _ = try LabeledDataset.readCAD(path: path)
             case "dynahate": _ = try LabeledDataset.readDynaHate(path: path)
+            case "cartography-dynamics": _ = try CartographyFiles.readDynamics(folder: path)
+            case "cartography-datamap": _ = try CartographyFiles.readDataMap(path: path)
+            case "experiment": _ = try ExperimentSpec.load(path: path)
             default: throw UnknownReader(description: "catalogue reader '\(reader)' is not known to CorpusReaders")
             }
         } catch let error as UnknownReader {
@@ -36,6 +41,18 @@ enum CorpusReaders {
             return error
         }
         return nil
+    }
+
+    /// A pretrained case as a model folder: the case folder's files copied into `folder`, and model.safetensors
+    /// written from the case's `weights` when it has them.
+    static func preparePretrained(_ c: Catalogue.Case, in folder: URL) throws {
+        let source = Catalogue.folder.appendingPathComponent(c.file)
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        if let weights = c.weights {
+            try PretrainedWeights.write(weights, to: folder.appendingPathComponent("model.safetensors").path)
+        }
     }
 
     /// The same safetensors bytes through the in-memory entry point, under the same name.
@@ -54,13 +71,7 @@ enum CorpusReaders {
     /// (when given), then loaded into a model of the folder's own configuration the way `from_pretrained` does.
     /// Returns the error and, when a model was built, whether its parameters were left untouched.
     static func runPretrained(_ c: Catalogue.Case, copyIn folder: URL) throws -> (error: Error?, untouched: Bool?) {
-        let source = Catalogue.folder.appendingPathComponent(c.file)
-        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) {
-            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-        }
-        if let weights = c.weights {
-            try PretrainedWeights.write(weights, to: folder.appendingPathComponent("model.safetensors").path)
-        }
+        try preparePretrained(c, in: folder)
         let checkpoint: PretrainedCheckpoint
         do { checkpoint = try PretrainedCheckpoint(directory: folder.path) } catch { return (error, nil) }
         let model = try BertClassifier(config: checkpoint.config)

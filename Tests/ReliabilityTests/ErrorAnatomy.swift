@@ -24,9 +24,9 @@ struct ErrorAnatomy {
             let inner = Mirror(reflecting: child.value)
             if inner.displayStyle == .enum { return "\(type).\(name)(\(dissect(child.value, into: &payload)))" }
             if inner.displayStyle == .tuple {
-                for element in inner.children { payload[element.label ?? "_"] = element.value }
+                for element in inner.children { record(element.label ?? "_", element.value, into: &payload) }
             } else {
-                payload["_"] = child.value
+                record("_", child.value, into: &payload)
             }
             return "\(type).\(name)"
         case .struct:
@@ -35,6 +35,14 @@ struct ErrorAnatomy {
         default:
             return type
         }
+    }
+
+    /// A payload value under its label; a struct value (a `SourceLocation`) also contributes its fields.
+    private static func record(_ label: String, _ value: Any, into payload: inout [String: Any]) {
+        payload[label] = value
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .struct else { return }
+        for field in mirror.children { if let name = field.label { payload[name] = field.value } }
     }
 
     /// A payload value as text: optionals unwrapped, strings as they are, anything else as Swift prints it.

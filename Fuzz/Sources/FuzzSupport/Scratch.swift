@@ -21,6 +21,17 @@ public struct Scratch {
 
     public func path(_ name: String) -> String { folder + "/" + name }
 
+    /// Creates the subfolder `name` (and returns its path).
+    @discardableResult
+    public func makeFolder(_ name: String) -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: path(name), withIntermediateDirectories: true)
+        } catch {
+            Fuzzer.fail("cannot create \(path(name)): \(error)")
+        }
+        return path(name)
+    }
+
     /// Replaces `name` with `bytes` and returns its path.
     @discardableResult
     public func write(_ name: String, _ bytes: UnsafeRawBufferPointer) -> String {

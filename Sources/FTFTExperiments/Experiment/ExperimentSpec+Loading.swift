@@ -38,11 +38,20 @@ import Yams
 extension ExperimentSpec {
     /// Reads and validates an experiment file. Every error names the file, the key path and the line.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ExperimentSpec {
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ExperimentError.unreadableFile(file: path, reason: "cannot read it (\(error.localizedDescription))")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            // Name the first line that is not UTF-8 (Foundation's own message says only "not in the correct format").
+            var line = 1
+            for part in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+                if String(validating: part, as: UTF8.self) == nil { break }
+                line += 1
+            }
+            throw ExperimentError.unreadableFile(file: path, reason: "line \(line) is not valid UTF-8")
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(yaml: text, file: path, baseDirectory: folder, environment: environment)

@@ -73,9 +73,6 @@ extension ExperimentSpec {
                 throw invalid(path, "a model trained from scratch on task \(task.name) needs tokenizer: <vocab.txt or model dir>")
             }
         }
-        guard model(named: computeUnit) != nil else {
-            throw invalid("compute_unit", "\"\(computeUnit)\" is not one of the models (\(models.map(\.name).joined(separator: ", ")))")
-        }
         guard !methods.isEmpty else { throw outOfRange("methods", "at least one method is needed") }
         var labels = Set<String>()
         for (i, method) in methods.enumerated() {
@@ -90,6 +87,11 @@ extension ExperimentSpec {
             if let patience = method.patience, patience >= evaluationsPerFullRun {
                 throw outOfRange(path + ".patience", "patience \(patience) must be below the \(evaluationsPerFullRun) evaluations of a full run (max_steps / eval_interval), or training can never stop early")
             }
+        }
+        // After the methods: compute_unit defaults to a method's model, so an undefined model is reported where
+        // the user wrote it (methods[i].model), not as a compute_unit the file never mentions.
+        guard model(named: computeUnit) != nil else {
+            throw invalid("compute_unit", "\"\(computeUnit)\" is not one of the models (\(models.map(\.name).joined(separator: ", ")))")
         }
     }
 }

@@ -25,7 +25,7 @@ public struct Predictor {
     public init(modelPath: String, tokenizer: String? = nil, maxLength: Int? = nil, labelNames: [String]? = nil) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: modelPath, isDirectory: &isDirectory) else {
-            throw ExperimentError.unavailable(what: modelPath, reason: "no such model directory or checkpoint file")
+            throw EncoderError.unreadableFile(file: modelPath, reason: "no such model directory or checkpoint file")
         }
         var names: [String]?
         var fresh: [String] = []
@@ -73,13 +73,13 @@ public struct Predictor {
     static func loadTrainingCheckpoint(path: String) throws -> BertClassifier {
         let file = try SafetensorsFile(path: path)
         guard file.metadata["format"] == Trainer.checkpointFormat, let json = file.metadata["model_config"] else {
-            throw ExperimentError.unavailable(what: path, reason: "neither a model directory nor an ftft checkpoint with a model configuration")
+            throw TrainingError.invalidCheckpoint(file: path, reason: "neither a model directory nor an ftft checkpoint with a model configuration")
         }
         let config: BertConfig
         do {
             config = try JSONDecoder().decode(BertConfig.self, from: Data(json.utf8))
         } catch {
-            throw ExperimentError.unavailable(what: path, reason: "its model_config cannot be read (\(error))")
+            throw TrainingError.invalidCheckpoint(file: path, reason: "its model_config cannot be read (\(error))")
         }
         let model = try BertClassifier(config: config)
         for entry in model.parameterEntries {

@@ -101,6 +101,12 @@ BINARY = {
     "tokenize-input/invalid-utf8.txt": b"hello world\nsecond line\n\xfe\xff third\n",
     "tokenize-input/truncated.txt.gz": truncated_gzip(TEXT_LINES, 250),
     "pretrained/weights-malformed/model.safetensors": safetensors('{"bert.embeddings', b""),
+    # Found by fuzz-cartography: invalid UTF-8 in a string id was decoded with U+FFFD (now refused).
+    "cartography/dyn-invalid-utf8/dynamics_epoch_0.jsonl": b'{"guid":"a","logits_epoch_0":[0.5,-0.5],"gold":0}\n'
+                                                           b'{"guid":"b\xff","logits_epoch_0":[1.0,0.0],"gold":1}\n',
+    "cartography/dyn-truncated-gzip/dynamics_epoch_0.jsonl.gz": truncated_gzip(
+        "".join('{"guid":%d,"logits_epoch_0":[0.5,-0.5],"gold":%d}\n' % (i, i % 2) for i in range(20)), 300),
+    "experiment/invalid-utf8.yaml": b"experiment: corpus\ndescription: caf\xe9\ntask: {name: embedded}\nseeds: [0]\n",
     # The first 100 bytes of an SQLite file (the database header: magic, page size 4096, one page) and nothing else.
     "store/truncated-sqlite-header/ftft.sqlite": b"SQLite format 3\x00" + struct.pack(">HBBBBBB", 4096, 1, 1, 0, 64, 32, 32)
                                                 + struct.pack(">IIIIIIIIIIII", 1, 1, 0, 0, 0, 4, 0, 0, 1, 0, 0, 0)
