@@ -53,6 +53,9 @@ func register(_ name: String, metric: BenchmarkMetric, samples: Int? = nil, warm
         metrics: [.wallClock, .mallocCountTotal, metric],
         setup: { gate.guarding(name, "validation") { try setup() } },
         teardown: { teardown(); gate.guarding(name, "bounds") { try gate.finish(name) } })
+    // Allocation counts (checked against Benchmarks/Thresholds by `thresholds check`) are exact for single-threaded
+    // work; threaded reads and SQLite's page cache add a little jitter, far below what a regression would add.
+    configuration.thresholds = [.mallocCountTotal: .init(absolute: [.p90: 256])]
     if let samples { configuration.maxIterations = samples }
     if let warmup { configuration.warmupIterations = warmup }
     Benchmark(name, configuration: configuration) { benchmark in

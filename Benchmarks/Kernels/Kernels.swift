@@ -68,6 +68,10 @@ let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger
 let percentOfTriad = BenchmarkMetric.custom("% of triad", polarity: .prefersLarger, useScalingFactor: false)
 let timesReference = BenchmarkMetric.custom("× reference", polarity: .prefersLarger, useScalingFactor: false)
 
+/// How far an allocation count may move from Benchmarks/Thresholds before `thresholds check` calls it a change:
+/// the kernels allocate nothing at one thread and a handful of Dispatch objects at two.
+let allocationTolerance: [BenchmarkMetric: BenchmarkThresholds] = [.mallocCountTotal: .init(absolute: [.p90: 16])]
+
 let benchmarks: @Sendable () -> Void = {
     let quick = BenchmarkGate.isQuick
     Benchmark.defaultConfiguration = .init(timeUnits: .milliseconds, warmupIterations: 1,
@@ -78,7 +82,7 @@ let benchmarks: @Sendable () -> Void = {
             let metrics: [BenchmarkMetric] = spec.computeBound
                 ? [.wallClock, .mallocCountTotal, gigaFLOPsPerSecond, percentOfSGEMM]
                 : [.wallClock, .mallocCountTotal, megabytesPerSecond, percentOfTriad, timesReference]
-            let configuration = Benchmark.Configuration(
+            var configuration = Benchmark.Configuration(
                 metrics: metrics,
                 setup: {
                     gate.guarding(name, "validation") {
@@ -92,6 +96,7 @@ let benchmarks: @Sendable () -> Void = {
                     current = nil
                     gate.guarding(name, "bounds") { try gate.finish(name) }
                 })
+            configuration.thresholds = allocationTolerance
             Benchmark(name, configuration: configuration) { benchmark in
                 gate.guarding(name, "measurement") {
                     guard let kernel = current else { throw GateFailure("setup did not build the kernel") }
