@@ -8,6 +8,7 @@
 # Seeds come from Fuzz/make_seeds.py. Per target, in Fuzz/.build/fuzz/<target>/: corpus/ (grows across runs),
 # crashes/ (inputs that failed a check or crashed; each becomes a parser fix and a case in
 # Tests/ReliabilityTests/Corpus), last.log. Prints executions and crashes per target; exits 1 if any crashed.
+# To replay one input after a build: SWIFT_BACKTRACE=enable=no Fuzz/.build/release/fuzz-<target> <file>
 #
 # Linking: SwiftPM names each executable's entry point `<target>_main`, so the targets call libFuzzer's
 # `LLVMFuzzerRunDriver` from their own main; the GNU gold linker fails on the sanitizer runtimes (an internal

@@ -38,15 +38,17 @@ struct DataMapComputationOptions: ParsableArguments {
 public struct DatamapCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "datamap",
-        abstract: "Compute a data map from training dynamics (a folder of cartography dynamics_epoch_{e}.jsonl files).",
+        abstract: "Compute a data map from training dynamics (cartography dynamics_epoch_{e}.jsonl files, or a run of a store).",
         discussion: """
         Writes to --out: data_map_coordinates.jsonl (guid, index, confidence, variability, correctness — \
         cartography's format), td_metrics.jsonl (plus threshold_closeness and forgetfulness), data_map.svg, \
         figure2.svg (median gold probability per epoch, hard-to-learn 33 % vs the rest) and report.html.
         """)
 
-    @Argument(help: "Folder holding dynamics_epoch_0.jsonl, dynamics_epoch_1.jsonl, … (plain or .gz).")
-    var dynamics: String
+    @Argument(help: "Folder holding dynamics_epoch_0.jsonl, dynamics_epoch_1.jsonl, … (plain or .gz); or give --store/--run.")
+    var dynamics: String?
+
+    @OptionGroup var source: StoreSourceOptions
 
     @OptionGroup var computation: DataMapComputationOptions
 
@@ -65,13 +67,15 @@ public struct DatamapCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
+        try source.check(positional: dynamics, name: "a dynamics folder")
         guard EasyShareReference.TaskFamily(rawValue: taskFamily) != nil else {
             throw ValidationError("--task-family must be nli or hsd")
         }
     }
 
     public func run() throws {
-        let dynamics = try computation.readDynamics(folder: self.dynamics)
+        let dynamics = try self.dynamics.map { try computation.readDynamics(folder: $0) }
+            ?? source.dynamics(burnOut: computation.burnOut)
         let map = try DataMap.compute(from: dynamics, options: computation.mapOptions, threads: 2)
         let used = try dynamics.keepingFirstEpochs(map.epochCount ?? dynamics.epochCount)
         let curves = try TransferDiagnostics.hardToLearnMedians(used, rate: 0.33)

@@ -6,9 +6,15 @@ public struct FTFTCommand: ParsableCommand {
         commandName: "ftft",
         abstract: "Fine-Tuning by transFerring Training dynamics: train, map, select, retrain, account.",
         subcommands: [
-            TokenizeCommand.self,
+            DemoCommand.self,
+            RunCommand.self,
+            TrainCommand.self,
+            ReportCommand.self,
+            TablesCommand.self,
             DatamapCommand.self,
             SelectCommand.self,
+            PredictCommand.self,
+            TokenizeCommand.self,
         ]
     )
 

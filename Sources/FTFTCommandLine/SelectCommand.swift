@@ -15,8 +15,10 @@ public struct SelectCommand: ParsableCommand {
         sorted rows; 0.33 means 0.3319). Random subsets take round / floor / int(rate·N) examples respectively.
         """)
 
-    @Argument(help: "A folder of dynamics_epoch_{e}.jsonl files, or a coordinates or td_metrics JSONL file.")
-    var input: String
+    @Argument(help: "A folder of dynamics_epoch_{e}.jsonl files, or a coordinates or td_metrics JSONL file; or give --store/--run.")
+    var input: String?
+
+    @OptionGroup var source: StoreSourceOptions
 
     @Option(help: "ambiguous, hard, easy or random.")
     var mode: String
@@ -44,6 +46,7 @@ public struct SelectCommand: ParsableCommand {
     var selectionRule: SelectionRule? { SelectionRule(rawValue: rule) }
 
     public func validate() throws {
+        try source.check(positional: input, name: "an input")
         guard selectionMode != nil else { throw ValidationError("--mode must be ambiguous, hard, easy or random") }
         guard selectionRule != nil else { throw ValidationError("--rule must be exact, ftft or cartography") }
         guard rate >= 0 && rate <= 1 else { throw ValidationError("--rate must be in [0, 1]") }
@@ -51,6 +54,11 @@ public struct SelectCommand: ParsableCommand {
 
     public func run() throws {
         guard let mode = selectionMode, let rule = selectionRule else { throw ValidationError("invalid --mode or --rule") }
+        guard let input else {
+            let map = try DataMap.compute(from: try source.dynamics(burnOut: computation.burnOut), options: computation.mapOptions,
+                                          threads: 2)
+            return try write(map, mode: mode, rule: rule)
+        }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else {
             throw CartographyError.io(.cannotOpen(path: input, reason: "no such file or folder"))
@@ -61,6 +69,10 @@ public struct SelectCommand: ParsableCommand {
         } else {
             map = try CartographyFiles.readDataMap(path: input)
         }
+        try write(map, mode: mode, rule: rule)
+    }
+
+    private func write(_ map: DataMap, mode: SelectionMode, rule: SelectionRule) throws {
         let selection = try Selector.select(map, mode: mode, rates: [rate], rule: rule, stratifyByClass: stratify, seed: seed)[0]
         let text = selection.ids.map { $0 + "\n" }.joined()
         do { try AtomicFile.write(text, to: out) } catch let error as IOError { throw CartographyError.io(error) }

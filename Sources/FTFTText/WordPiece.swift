@@ -29,7 +29,8 @@ public struct WordPiece: Sendable {
         for (token, id) in vocabulary.tokenIDs {
             let bytes = Array(token.utf8)
             initialBuilder.insert(bytes[...], id: id)
-            if !prefix.isEmpty && bytes.count > prefix.count && bytes.starts(with: prefix) {
+            // HF looks a continuation up as prefix + rest: with an empty prefix, every token is one.
+            if bytes.count > prefix.count && bytes.starts(with: prefix) {
                 continuationBuilder.insert(bytes[prefix.count...], id: id)
             }
         }

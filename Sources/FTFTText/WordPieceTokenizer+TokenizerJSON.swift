@@ -101,7 +101,24 @@ extension WordPieceTokenizer {
                     return .sequence(first: id == "A", typeID: try file.id(s["type_id"], "\(field).Sequence.type_id"))
                 }
             }
-            return PostProcessor(single: try pieces("single"), pair: try pieces("pair"))
+            // Each text must appear exactly once: Hugging Face's TemplateProcessing builder refuses a pair
+            // template without both sequences ("Template for `pair` must use both sequences"), its encoder panics
+            // on $B in the single template, and a repeated sequence would break truncation's length promise.
+            // (HF's deserializer skips these checks; ftft applies them to every file.)
+            let single = try pieces("single"), pair = try pieces("pair")
+            func uses(_ template: [PostProcessor.Piece], first wanted: Bool) -> Int {
+                template.reduce(0) { count, piece in
+                    if case .sequence(let isFirst, _) = piece, isFirst == wanted { return count + 1 }
+                    return count
+                }
+            }
+            guard uses(single, first: true) == 1, uses(single, first: false) == 0 else {
+                throw file.fail("post_processor.single", "must use $A exactly once and not $B")
+            }
+            guard uses(pair, first: true) == 1, uses(pair, first: false) == 1 else {
+                throw file.fail("post_processor.pair", "must use $A and $B exactly once each")
+            }
+            return PostProcessor(single: single, pair: pair)
         default:
             throw TokenizerError.unsupported(path: file.path, field: "post_processor.type", value: type)
         }

@@ -48,6 +48,16 @@ import Testing
             #expect(untouched ?? true, "\(c.file): a refused load wrote into the model")
             return
         }
+        if reader == "store" {
+            let folder = try PackagePaths.temporaryDirectory("ftft-reliability")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let (readOnly, readWrite, unchanged) = try CorpusReaders.runStore(c, copyIn: folder)
+            let named = c.namedPath(caseAt: folder.path)
+            Self.check(readOnly, against: c, expectedError: c.error, namedPath: named, via: "store (read-only)")
+            Self.check(readWrite, against: c, expectedError: c.error, namedPath: named, via: "store (read-write)")
+            #expect(unchanged, "\(c.file): opening the damaged store changed or added files")
+            return
+        }
         let path = Catalogue.path(c.file)
         let mapping = (c.mapping ?? catalogue.defaultMapping).columnMapping
         let error = try CorpusReaders.run(reader, path: path, mapping: mapping)

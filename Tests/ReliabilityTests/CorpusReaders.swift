@@ -1,5 +1,6 @@
 import FTFTData
 import FTFTEncoder
+import FTFTStore
 import FTFTTensors
 import FTFTText
 import Foundation
@@ -71,6 +72,32 @@ enum CorpusReaders {
             return (error, model.parameters.buffer.allSatisfy { $0 == sentinel })
         }
         return (nil, nil)
+    }
+}
+
+extension CorpusReaders {
+    /// A store case: the case folder (an experiment directory) copied to `folder`, opened read-only, then
+    /// read-write. Returns both errors and whether the folder is exactly as copied afterwards (no file changed,
+    /// none added: a refused open must not "repair" a damaged store or leave journal files).
+    static func runStore(_ c: Catalogue.Case, copyIn folder: URL) throws -> (readOnly: Error?, readWrite: Error?, unchanged: Bool) {
+        let source = Catalogue.folder.appendingPathComponent(c.file)
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        func snapshot() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+                files[name] = try Data(contentsOf: folder.appendingPathComponent(name))
+            }
+            return files
+        }
+        let before = try snapshot()
+        func attempt(_ access: RunStore.Access) -> Error? {
+            do { _ = try RunStore.open(directory: folder.path, access: access) } catch { return error }
+            return nil
+        }
+        let readOnly = attempt(.readOnly), readWrite = attempt(.readWrite)
+        return (readOnly, readWrite, try snapshot() == before)
     }
 }
 

@@ -127,6 +127,31 @@ import Testing
                                  reason: "4294967296 is not an id in 0…2147483647"))
     }
 
+    /// Found by fuzzing: a pair template without $A and $B loaded and silently dropped both texts. Each text
+    /// must appear exactly once in its template (Hugging Face's TemplateProcessing builder rule for pairs).
+    @Test func templatesMustUseEachTextOnce() throws {
+        func json(single: String, pair: String) -> [UInt8] {
+            let template = #""post_processor": {"type": "TemplateProcessing", "single": [\#(single)], "pair": [\#(pair)], "special_tokens": {}}"#
+            return Array(String(decoding: Self.tokenizerJSON(), as: UTF8.self)
+                .replacingOccurrences(of: #""post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]}"#,
+                                      with: template).utf8)
+        }
+        let a = #"{"Sequence": {"id": "A", "type_id": 0}}"#, b = #"{"Sequence": {"id": "B", "type_id": 1}}"#
+        let cls = #"{"SpecialToken": {"id": "[CLS]", "type_id": 0}}"#
+        let folder = try Folder(["ok.json": json(single: "\(cls), \(a)", pair: "\(cls), \(a), \(b)"),
+                                 "nopair.json": json(single: "\(cls), \(a)", pair: cls),
+                                 "twice.json": json(single: "\(a), \(a)", pair: "\(a), \(b)"),
+                                 "singleb.json": json(single: b, pair: "\(a), \(b)")])
+        defer { folder.remove() }
+        #expect(try WordPieceTokenizer.load(path: folder.path("ok.json")).encode("hello", pair: "world").inputIds == [2, 5, 6])
+        #expect(Self.error { try WordPieceTokenizer.load(path: folder.path("nopair.json")) }
+                == .invalidField(path: folder.path("nopair.json"), field: "post_processor.pair", reason: "must use $A and $B exactly once each"))
+        for name in ["twice.json", "singleb.json"] {
+            #expect(Self.error { try WordPieceTokenizer.load(path: folder.path(name)) }
+                    == .invalidField(path: folder.path(name), field: "post_processor.single", reason: "must use $A exactly once and not $B"))
+        }
+    }
+
     @Test func badTokenizerJSONGivesTypedErrors() throws {
         let folder = try Folder([
             "malformed.json": Array("{\n\"model\": {\"vocab\":\n {\"a\": 0,, }}}".utf8),

@@ -44,6 +44,17 @@ import Testing
         #expect(tokenizer.tokenize("éb") == Self.ids(["é", "##b"]))
     }
 
+    /// Hugging Face looks a continuation up as prefix + rest (tokenizers, `models/wordpiece/mod.rs`), so with an
+    /// empty `continuing_subword_prefix` every vocabulary entry continues a word: "unaffable" → un, aff, able
+    /// (checked with tokenizers 0.23.3, golden/requirements.txt). ftft used to give [UNK].
+    @Test func emptyContinuationPrefixMakesEveryTokenAContinuation() throws {
+        let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "aff", "able", "##aff"]
+        let tokenizer = try WordPieceTokenizer(vocabulary: Vocabulary(tokens: tokens), normalizer: BertNormalizer(lowercase: false),
+                                               continuingSubwordPrefix: "")
+        #expect(tokenizer.tokenize("unaffable") == [4, 5, 6])
+        #expect(tokenizer.tokenize("affun") == [5, 4])
+    }
+
     @Test func wordsOverTheScalarLimitAreUnknown() throws {
         let tokenizer = try WordPieceTokenizer(vocabulary: Vocabulary(tokens: Self.tokens),
                                                normalizer: BertNormalizer(lowercase: false), maxInputCharactersPerWord: 4)

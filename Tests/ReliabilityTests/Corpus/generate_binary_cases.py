@@ -101,6 +101,10 @@ BINARY = {
     "tokenize-input/invalid-utf8.txt": b"hello world\nsecond line\n\xfe\xff third\n",
     "tokenize-input/truncated.txt.gz": truncated_gzip(TEXT_LINES, 250),
     "pretrained/weights-malformed/model.safetensors": safetensors('{"bert.embeddings', b""),
+    # The first 100 bytes of an SQLite file (the database header: magic, page size 4096, one page) and nothing else.
+    "store/truncated-sqlite-header/ftft.sqlite": b"SQLite format 3\x00" + struct.pack(">HBBBBBB", 4096, 1, 1, 0, 64, 32, 32)
+                                                + struct.pack(">IIIIIIIIIIII", 1, 1, 0, 0, 0, 4, 0, 0, 1, 0, 0, 0)
+                                                + b"\x00" * 20 + struct.pack(">II", 1, 3045000),
 }
 
 

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import FTFTEncoder
+import FTFTExperiments
+import FTFTIO
+
+/// `ftft run`: an experiment file, run or resumed.
+public struct RunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run (or resume) an experiment file: every method for every seed, results in the run store.",
+        discussion: """
+            Results go to <output>/<experiment>/: the run store (ftft.sqlite), manifest.json, experiment.json and \
+            report.md / report.html. A run that the store already holds finished with the same configuration (task, \
+            data hashes, model, training recipe, seed, subset) is reused, not trained again — so the ERM run of a \
+            model also serves as the reference run of its data maps, and running the same file again only prints \
+            the results. An interrupted run resumes from its last checkpoint. The whole file is validated before \
+            any training: unknown keys, missing files and out-of-range values are errors naming the line.
+            """)
+
+    @Argument(help: "The experiment file (YAML).")
+    var experiment: String
+
+    @Option(name: .long, help: "Folder that holds one subfolder per experiment.")
+    var output: String = "runs"
+
+    @Option(name: .long, help: "Override the file's thread count.")
+    var threads: Int?
+
+    @Option(name: .long, help: "Override the file's seeds (comma-separated).")
+    var seeds: String?
+
+    @Option(name: .long, help: "Engine kernels: fused (fast, default) or reference (the readable oracle; same function, slower).")
+    var kernels: String = "fused"
+
+    public init() {}
+
+    public func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be positive") }
+        if BertClassifier.KernelPath(rawValue: kernels) == nil { throw ValidationError("--kernels must be fused or reference") }
+        if let seeds, parseSeeds(seeds) == nil { throw ValidationError("--seeds must be non-negative integers separated by commas") }
+    }
+
+    public func run() throws {
+        try reportingErrors {
+            var spec = try ExperimentSpec.load(path: experiment)
+            if let threads { spec.threads = threads }
+            if let seeds, let list = parseSeeds(seeds) { spec.seeds = list }
+            let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: experiment,
+                                                    kernelPath: BertClassifier.KernelPath(rawValue: kernels) ?? .fused)
+            Standard.output(ExperimentReport(results: results).plain())
+        }
+    }
+}
+
+func parseSeeds(_ text: String) -> [UInt64]? {
+    let values = text.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ $0 != nil }), Set(values).count == values.count else { return nil }
+    return values.compactMap { $0 }
+}
+
+/// Running an experiment from the command line: progress on stderr, then the reports written beside the store.
+enum ExperimentSession {
+    static func run(_ spec: ExperimentSpec, outputDirectory: String, specFile: String?,
+                    kernelPath: BertClassifier.KernelPath = .fused) throws -> ExperimentResults {
+        let printer = ProgressPrinter()
+        defer { printer.finish() }
+        let runner = try ExperimentRunner(spec: spec, outputDirectory: outputDirectory, specFile: specFile,
+                                          events: printer.handle)
+        runner.kernelPath = kernelPath
+        let manifest = try runner.run()
+        let results = try ExperimentResults.load(manifest: manifest, store: runner.store, directory: runner.directory)
+        try writeReports(results, store: runner)
+        return results
+    }
+
+    static func writeReports(_ results: ExperimentResults, store runner: ExperimentRunner) throws {
+        let report = ExperimentReport(results: results)
+        let folder = URL(fileURLWithPath: results.directory)
+        try AtomicFile.write(report.markdown(), to: folder.appendingPathComponent("report.md").path)
+        try AtomicFile.write(try report.html(store: runner.store), to: folder.appendingPathComponent("report.html").path)
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import FTFTData
+import FTFTExperiments
+
+/// `ftft train`: one ERM run (optionally early-stopped) of one model on one task.
+public struct TrainCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Fine-tune one model on a task with ERM (one run per seed), recording dynamics, evaluations and compute.",
+        discussion: """
+            The same as `ftft run` on a one-method experiment file (which is written to <output>/<name>/experiment.json); \
+            for DM, Random DM, FTFT and comparisons, write an experiment file. Its reference-run reuse applies: the \
+            run lands in the store of <output>/<name> and a later experiment there reuses it. Give --model for a \
+            pretrained Hugging Face BERT directory or --scratch for a model trained from scratch.
+            """)
+
+    @Option(name: .long, help: "embedded, nli or hsd.")
+    var task: String = "embedded"
+
+    @Option(name: .customLong("data-root"), help: "Folder of the nli/hsd data (default: $FTFT_DATA, else ../shared/datasets).")
+    var dataRoot: String?
+
+    @Option(name: .customLong("max-length"), help: "Truncation length in tokens.")
+    var maxLength: Int = 128
+
+    @Option(name: .customLong("train-limit"), help: "Train on a seeded stratified sample of this many examples.")
+    var trainLimit: Int?
+
+    @Option(name: .customLong("eval-limit"), help: "Evaluate on at most this many examples of each set (seeded stratified sample).")
+    var evalLimit: Int?
+
+    @Option(name: .long, help: "A pretrained Hugging Face BERT model directory.")
+    var model: String?
+
+    @Option(name: .long, help: "A model from scratch: layers,hidden,heads,intermediate (e.g. 2,64,4,256).")
+    var scratch: String?
+
+    @Option(name: .long, help: "Tokenizer for a scratch model on nli/hsd (vocab.txt, tokenizer.json or a model directory).")
+    var tokenizer: String?
+
+    @Option(name: .customLong("learning-rate"), help: "Peak learning rate.")
+    var learningRate: Double
+
+    @Option(name: .customLong("max-steps"), help: "Optimizer updates.")
+    var maxSteps: Int
+
+    @Option(name: .customLong("eval-interval"), help: "Evaluate every this many updates (and at the last).")
+    var evalInterval: Int
+
+    @Option(name: .customLong("batch-size"), help: "Training batch size.")
+    var batchSize: Int = 32
+
+    @Option(name: .long, help: "Stop early after this many evaluations without improvement of the mean OOD-dev metric.")
+    var patience: Int?
+
+    @Option(name: .long, help: "Seeds, comma-separated.")
+    var seeds: String = "0"
+
+    @Option(name: .long, help: "Threads.")
+    var threads: Int = 1
+
+    @Option(name: .long, help: "Folder of experiment folders.")
+    var output: String = "runs"
+
+    @Option(name: .long, help: "Experiment name (its folder).")
+    var name: String = "train"
+
+    public init() {}
+
+    public func validate() throws {
+        guard ["embedded", "nli", "hsd"].contains(task) else { throw ValidationError("--task must be embedded, nli or hsd") }
+        guard (model == nil) != (scratch == nil) else { throw ValidationError("give exactly one of --model and --scratch") }
+        if let scratch, scratchDimensions(scratch) == nil {
+            throw ValidationError("--scratch must be four positive integers: layers,hidden,heads,intermediate")
+        }
+        guard parseSeeds(seeds) != nil else { throw ValidationError("--seeds must be non-negative integers separated by commas") }
+    }
+
+    func scratchDimensions(_ text: String) -> [Int]? {
+        let values = text.split(separator: ",").compactMap { Int($0) }
+        return values.count == 4 && values.allSatisfy({ $0 > 0 }) ? values : nil
+    }
+
+    /// The one-method experiment file this command stands for.
+    func yaml() -> String {
+        var task = "{name: \(self.task), max_length: \(maxLength)"
+        if let dataRoot { task += ", data_root: \"\(dataRoot)\"" }
+        if let trainLimit { task += ", train_limit: \(trainLimit)" }
+        if let evalLimit { task += ", eval_limit: \(evalLimit)" }
+        task += "}"
+        var model: String
+        if let scratch, let d = scratchDimensions(scratch) {
+            model = "{scratch: {layers: \(d[0]), hidden: \(d[1]), heads: \(d[2]), intermediate: \(d[3])}"
+        } else {
+            model = "{pretrained: \"\(self.model ?? "")\""
+        }
+        model += ", learning_rate: \(learningRate)"
+        if let tokenizer { model += ", tokenizer: \"\(tokenizer)\"" }
+        model += "}"
+        let method = patience.map { "{label: \"ERM(ES)\", method: erm_es, model: main, patience: \($0)}" }
+            ?? "{label: \"ERM\", method: erm, model: main}"
+        return """
+            experiment: \(name)
+            task: \(task)
+            seeds: [\(seeds)]
+            threads: \(threads)
+            models:
+              main: \(model)
+            training: {max_steps: \(maxSteps), batch_size: \(batchSize), eval_interval: \(evalInterval)}
+            methods:
+              - \(method)
+            """
+    }
+
+    public func run() throws {
+        try reportingErrors {
+            let spec = try ExperimentSpec.parse(yaml: yaml(), file: "ftft train", baseDirectory: FileManager.default.currentDirectoryPath)
+            let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: nil)
+            Standard.output(ExperimentReport(results: results).plain())
+        }
+    }
+}

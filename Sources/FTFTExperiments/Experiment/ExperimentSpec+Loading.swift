@@ -1,0 +1,374 @@
+import Foundation
+import FTFTData
+import Yams
+
+// The experiment file (YAML). Every key below is the whole schema: any other key is an error naming its path
+// and line. Relative paths are relative to the experiment file's folder.
+//
+//   experiment: <name>                       required; folder name of the experiment's output
+//   description: <text>
+//   task:                                    required
+//     name: embedded | nli | hsd | files     required
+//     max_length: 128                        truncation length (tokens, specials included)
+//     data_root: ../shared/datasets          nli/hsd (default: $FTFT_DATA, else ../shared/datasets)
+//     train_limit: <n>                       seeded stratified sample of the training set
+//     eval_limit: <n>                        … of each dev/test set
+//     sample_seed: 0
+//     embedded: {train_size: 3000, …}        embedded only: EmbeddedTaskConfig in snake_case
+//     validation_fraction: 0.2               nli only: the MultiNLI dev-matched split
+//     split_seed: 0                          nli only
+//     labels: [..], metric: accuracy|macro_f1, train: <file>, validation: <file>, ood_dev: [<file>], ood_test: [<file>]
+//                                            files only; <file> = {name, path, format, text, pair, label, id}
+//   seeds: [0, 1, 2]                         required
+//   threads: 1
+//   compute_unit: <model>                    default: the main model of the first ftft method, else of the first method
+//   keep_checkpoints: false
+//   store_logits: true
+//   models:                                  required; name → model
+//     <name>: {scratch: {layers, hidden, heads, intermediate, dropout: 0.1, initializer_range: 0.02}, learning_rate: 1e-3,
+//              tokenizer: <path>}
+//     <name>: {pretrained: <model dir>, learning_rate: 2e-5, tokenizer: <path>}
+//   training:                                required
+//     max_steps (required), batch_size: 32, warmup_rate: 0.1, eval_interval (required), eval_batch_size: 64,
+//     adam_eps: 1e-6, weight_decay: 0, max_grad_norm: 1.0 (null = no clipping)
+//   methods:                                 required; a list of
+//     {label, method: erm|erm_es|dm|random_dm|ftft, model, reference (dm, ftft), mode: ambiguous|hard|easy,
+//      rate: 0.33, rule: ftft|exact|cartography, ddof: 1, patience (erm_es, ftft; default 2)}
+extension ExperimentSpec {
+    /// Reads and validates an experiment file. Every error names the file, the key path and the line.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ExperimentSpec {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ExperimentError.unreadableFile(file: path, reason: "cannot read it (\(error.localizedDescription))")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(yaml: text, file: path, baseDirectory: folder, environment: environment)
+    }
+
+    /// Parses experiment YAML; `file` names it in messages and `baseDirectory` anchors relative paths.
+    public static func parse(yaml text: String, file: String, baseDirectory: String,
+                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ExperimentSpec {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ExperimentError.unreadableFile(file: file, reason: "\(error)")
+        }
+        guard let root else { throw ExperimentError.unreadableFile(file: file, reason: "the file is empty") }
+        var parser = SpecParser(file: file, baseDirectory: baseDirectory, environment: environment)
+        let spec = try parser.experiment(try YAMLMapping(root, file: file, path: ""))
+        try spec.validate(file: file, lines: parser.lines)
+        return spec
+    }
+}
+
+/// Turns the YAML tree into an `ExperimentSpec`, remembering where each key path was (for later messages).
+struct SpecParser {
+    let file: String
+    let baseDirectory: String
+    let environment: [String: String]
+    /// Key path → line, for validation messages that come after parsing.
+    var lines: [String: Int] = [:]
+
+    mutating func note(_ value: YAMLValue) { if let line = value.line { lines[value.path] = line } }
+
+    func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("~/"), let home = environment["HOME"] { return home + path.dropFirst(1) }
+        return URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    mutating func experiment(_ m: YAMLMapping) throws -> ExperimentSpec {
+        let name = try m.required("experiment").string()
+        let summary = try m.optional("description")?.string()
+        let task = try self.task(try m.required("task").mapping())
+        let seedsValue = try m.required("seeds")
+        note(seedsValue)
+        let seeds = try seedsValue.list().map { v -> UInt64 in
+            let s = try v.int()
+            guard s >= 0 else { throw v.outOfRange("a seed must not be negative (got \(s))") }
+            return UInt64(s)
+        }
+        let threadsValue = m.optional("threads")
+        if let threadsValue { note(threadsValue) }
+        let threads = try threadsValue?.int() ?? 1
+        let models = try self.models(try m.required("models"))
+        let training = try self.training(try m.required("training").mapping())
+        let methodsValue = try m.required("methods")
+        note(methodsValue)
+        let methods = try methodsValue.list().map { try method($0) }
+        let unitValue = m.optional("compute_unit")
+        if let unitValue { note(unitValue) }
+        let defaultUnit = (methods.first { $0.kind == .ftft } ?? methods.first)?.model ?? ""
+        let unit = try unitValue?.string() ?? defaultUnit
+        let keep = try m.optional("keep_checkpoints")?.bool() ?? false
+        let storeLogits = try m.optional("store_logits")?.bool() ?? true
+        try m.finish()
+        return ExperimentSpec(name: name, summary: summary, task: task, seeds: seeds, threads: threads, models: models,
+                              training: training, methods: methods, computeUnit: unit, keepCheckpoints: keep,
+                              storeLogits: storeLogits)
+    }
+
+    mutating func task(_ m: YAMLMapping) throws -> TaskSpec {
+        let nameValue = try m.required("name")
+        let name = try nameValue.choice(["embedded", "nli", "hsd", "files"])
+        // Keys that belong to one kind of task only.
+        let onlyFor: [String: [String]] = [
+            "embedded": ["embedded"], "validation_fraction": ["nli"], "split_seed": ["nli"], "data_root": ["nli", "hsd"],
+            "labels": ["files"], "metric": ["files"], "train": ["files"], "validation": ["files"], "ood_dev": ["files"],
+            "ood_test": ["files"],
+        ]
+        for key in m.keys {
+            if let allowed = onlyFor[key], !allowed.contains(name) {
+                throw ExperimentError.invalidValue(file: file, path: YAMLMapping.join(m.path, key), line: m.line,
+                                                   reason: "only for task \(allowed.joined(separator: " or ")), not \(name)")
+            }
+        }
+
+        let kind: TaskSpec.Kind
+        switch name {
+        case "embedded":
+            kind = .embedded(try m.optional("embedded").map { try embedded(try $0.mapping()) } ?? EmbeddedTaskConfig())
+        case "nli":
+            let fractionValue = m.optional("validation_fraction")
+            let fraction = try fractionValue?.double() ?? 0.2
+            if let fractionValue, !(fraction > 0 && fraction < 1) {
+                throw fractionValue.outOfRange("the validation fraction must be in (0, 1) (got \(fraction))")
+            }
+            kind = .nli(validationFraction: fraction, splitSeed: UInt64(max(0, try m.optional("split_seed")?.int() ?? 0)))
+        case "hsd":
+            kind = .hsd
+        default:
+            kind = .files(try files(m))
+        }
+        var dataRoot: String?
+        if let rootValue = m.optional("data_root") {
+            dataRoot = resolve(try rootValue.string())
+            note(rootValue)
+        } else if name == "nli" || name == "hsd" {
+            dataRoot = resolve(TaskDefinition.defaultDataRoot(environment: environment))
+        }
+        func positive(_ key: String) throws -> Int? {
+            guard let value = m.optional(key) else { return nil }
+            let n = try value.int()
+            guard n >= 1 else { throw value.outOfRange("must be at least 1 (got \(n))") }
+            return n
+        }
+        let maxLengthValue = m.optional("max_length")
+        if let maxLengthValue { note(maxLengthValue) }
+        let maxLength = try maxLengthValue?.int() ?? 128
+        let trainLimit = try positive("train_limit")
+        let evalLimit = try positive("eval_limit")
+        let sampleSeed = try m.optional("sample_seed")?.int() ?? 0
+        try m.finish()
+        return TaskSpec(kind: kind, dataRoot: dataRoot, maxLength: maxLength, trainLimit: trainLimit, evalLimit: evalLimit,
+                        sampleSeed: UInt64(max(0, sampleSeed)))
+    }
+
+    func embedded(_ m: YAMLMapping) throws -> EmbeddedTaskConfig {
+        var c = EmbeddedTaskConfig()
+        if let v = m.optional("seed") { c.seed = UInt64(max(0, try v.int())) }
+        let sizes: [(String, WritableKeyPath<EmbeddedTaskConfig, Int>)] = [
+            ("train_size", \.trainSize), ("validation_size", \.validationSize), ("ood_dev_size", \.oodDevSize),
+            ("ood_test_size", \.oodTestSize),
+        ]
+        for (key, path) in sizes { if let v = m.optional(key) { c[keyPath: path] = try v.int() } }
+        let fractions: [(String, WritableKeyPath<EmbeddedTaskConfig, Double>)] = [
+            ("train_shortcut_breaking_fraction", \.trainShortcutBreakingFraction),
+            ("ood_shortcut_breaking_fraction", \.oodShortcutBreakingFraction), ("label_noise", \.labelNoise),
+            ("adjective_probability", \.adjectiveProbability), ("relative_clause_probability", \.relativeClauseProbability),
+            ("prepositional_phrase_probability", \.prepositionalPhraseProbability),
+            ("keep_adjective_probability", \.keepAdjectiveProbability),
+        ]
+        for (key, path) in fractions { if let v = m.optional(key) { c[keyPath: path] = try v.double() } }
+        try m.finish()
+        do {
+            try c.validate()
+        } catch let DatasetError.invalidConfiguration(field, reason) {
+            let key = field.reduce(into: "") { out, ch in out += ch.isUppercase ? "_" + ch.lowercased() : String(ch) }
+            throw ExperimentError.outOfRange(file: file, path: YAMLMapping.join(m.path, key), line: m.line, reason: reason)
+        }
+        return c
+    }
+
+    mutating func files(_ m: YAMLMapping) throws -> CustomTaskFiles {
+        let labels = try m.required("labels").list().map { try $0.string() }
+        guard labels.count >= 2, Set(labels).count == labels.count else {
+            throw ExperimentError.invalidValue(file: file, path: YAMLMapping.join(m.path, "labels"), line: m.line,
+                                               reason: "at least two distinct label names are needed")
+        }
+        let metricValue = try m.required("metric")
+        guard let metric = Metric(rawValue: try metricValue.choice(Metric.allCases.map(\.rawValue))) else {
+            throw metricValue.invalid("unknown metric")
+        }
+        let train = try dataFile(try m.required("train"), defaultName: "train")
+        let validation = try dataFile(try m.required("validation"), defaultName: "validation")
+        let oodDev = try m.required("ood_dev").list().enumerated().map { try dataFile($1, defaultName: "ood_dev_\($0)") }
+        let oodTest = try (m.optional("ood_test")?.list() ?? []).enumerated().map { try dataFile($1, defaultName: "ood_test_\($0)") }
+        guard !oodDev.isEmpty else {
+            throw ExperimentError.invalidValue(file: file, path: YAMLMapping.join(m.path, "ood_dev"), line: m.line,
+                                               reason: "at least one OOD dev set is needed (the early-stopping criterion)")
+        }
+        return CustomTaskFiles(name: "files", labels: labels, metric: metric, train: train, validation: validation,
+                               oodDev: oodDev, oodTest: oodTest)
+    }
+
+    mutating func dataFile(_ value: YAMLValue, defaultName: String) throws -> CustomTaskFiles.File {
+        let m = try value.mapping()
+        let pathValue = try m.required("path")
+        note(pathValue)
+        let path = resolve(try pathValue.string())
+        let format: String
+        if let f = m.optional("format") {
+            format = try f.choice(DataFileFormat.allCases.map(\.rawValue))
+        } else if let inferred = DataFileFormat(path: path) {
+            format = inferred.rawValue
+        } else {
+            throw pathValue.invalid("cannot tell the format from the file name; add format: jsonl, csv or tsv")
+        }
+        let file = CustomTaskFiles.File(
+            name: try m.optional("name")?.string() ?? defaultName, path: path, format: format,
+            textField: try m.required("text").string(), pairField: try m.optional("pair")?.string(),
+            labelField: try m.required("label").string(), idField: try m.optional("id")?.string())
+        try m.finish()
+        return file
+    }
+
+    mutating func models(_ value: YAMLValue) throws -> [ModelSpec] {
+        note(value)
+        let m = try value.mapping()
+        var models: [ModelSpec] = []
+        for name in m.keys {
+            let entryValue = try m.required(name)
+            note(entryValue)
+            let entry = try entryValue.mapping()
+            let source: ModelSpec.Source
+            switch (entry.optional("scratch"), entry.optional("pretrained")) {
+            case let (scratch?, nil):
+                let s = try scratch.mapping()
+                func dimension(_ key: String) throws -> Int {
+                    let v = try s.required(key)
+                    let n = try v.int()
+                    guard n >= 1, n <= 65_536 else { throw v.outOfRange("must be in 1…65536 (got \(n))") }
+                    return n
+                }
+                let architecture = ScratchArchitecture(
+                    layers: try dimension("layers"), hidden: try dimension("hidden"), heads: try dimension("heads"),
+                    intermediate: try dimension("intermediate"), dropout: try s.optional("dropout")?.double() ?? 0.1,
+                    initializerRange: try s.optional("initializer_range")?.double() ?? 0.02)
+                if !(architecture.initializerRange > 0 && architecture.initializerRange <= 1) {
+                    throw ExperimentError.outOfRange(file: file, path: YAMLMapping.join(s.path, "initializer_range"), line: s.line,
+                                                     reason: "must be in (0, 1] (got \(architecture.initializerRange))")
+                }
+                if architecture.hidden % architecture.heads != 0 {
+                    throw ExperimentError.outOfRange(file: file, path: YAMLMapping.join(s.path, "heads"), line: s.line,
+                                                     reason: "heads (\(architecture.heads)) must divide hidden (\(architecture.hidden))")
+                }
+                if !(0..<1).contains(architecture.dropout) {
+                    throw ExperimentError.outOfRange(file: file, path: YAMLMapping.join(s.path, "dropout"), line: s.line,
+                                                     reason: "must be in [0, 1) (got \(architecture.dropout))")
+                }
+                try s.finish()
+                source = .scratch(architecture)
+            case let (nil, pretrained?):
+                note(pretrained)
+                source = .pretrained(directory: resolve(try pretrained.string()))
+            default:
+                throw ExperimentError.invalidValue(file: file, path: entry.path, line: entry.line,
+                                                   reason: "give exactly one of scratch: {…} or pretrained: <model directory>")
+            }
+            let lrValue = try entry.required("learning_rate")
+            let lr = try lrValue.double()
+            guard lr > 0 else { throw lrValue.outOfRange("must be positive (got \(lr))") }
+            let tokenizerValue = entry.optional("tokenizer")
+            if let tokenizerValue { note(tokenizerValue) }
+            let tokenizer = try tokenizerValue.map { resolve(try $0.string()) }
+            try entry.finish()
+            models.append(ModelSpec(name: name, source: source, learningRate: lr, tokenizer: tokenizer))
+        }
+        try m.finish()
+        return models
+    }
+
+    mutating func training(_ m: YAMLMapping) throws -> TrainingSpec {
+        func int(_ key: String, default value: Int?, minimum: Int) throws -> Int {
+            guard let v = value == nil ? try m.required(key) : m.optional(key) else { return value ?? minimum }
+            note(v)
+            let n = try v.int()
+            guard n >= minimum else { throw v.outOfRange("must be at least \(minimum) (got \(n))") }
+            return n
+        }
+        func real(_ key: String, default value: Double, positive: Bool) throws -> Double {
+            guard let v = m.optional(key) else { return value }
+            let x = try v.double()
+            guard positive ? x > 0 : x >= 0 else { throw v.outOfRange("must be \(positive ? "positive" : "at least 0") (got \(x))") }
+            return x
+        }
+        let spec = TrainingSpec(
+            maxSteps: try int("max_steps", default: nil, minimum: 1), batchSize: try int("batch_size", default: 32, minimum: 1),
+            warmupRate: try real("warmup_rate", default: 0.1, positive: false),
+            evalInterval: try int("eval_interval", default: nil, minimum: 1),
+            evalBatchSize: try int("eval_batch_size", default: 64, minimum: 1),
+            adamEpsilon: try real("adam_eps", default: 1e-6, positive: true),
+            weightDecay: try real("weight_decay", default: 0, positive: false),
+            maxGradNorm: m.has("max_grad_norm") ? try m.optional("max_grad_norm").map { v in
+                let x = try v.double()
+                guard x > 0 else { throw v.outOfRange("must be positive, or null for no clipping (got \(x))") }
+                return x
+            } : 1.0)
+        try m.finish()
+        return spec
+    }
+
+    mutating func method(_ value: YAMLValue) throws -> MethodSpec {
+        note(value)
+        let m = try value.mapping()
+        let kindValue = try m.required("method")
+        guard let kind = MethodSpec.Kind(rawValue: try kindValue.choice(MethodSpec.Kind.allCases.map(\.rawValue))) else {
+            throw kindValue.invalid("unknown method")
+        }
+        let label = try m.optional("label")?.string() ?? kind.rawValue
+        let model = try m.required("model")
+        note(model)
+        var spec = MethodSpec(label: label, kind: kind, model: try model.string(), reference: nil, mode: "ambiguous",
+                              rate: 0.33, rule: "ftft", ddof: 1, patience: nil)
+        func reject(_ key: String, _ reason: String) throws {
+            if m.has(key) {
+                throw ExperimentError.invalidValue(file: file, path: YAMLMapping.join(m.path, key), line: m.line, reason: reason)
+            }
+        }
+        if spec.usesReference {
+            let reference = try m.required("reference")
+            note(reference)
+            spec.reference = try reference.string()
+            if let v = m.optional("mode") { spec.mode = try v.choice(["ambiguous", "hard", "easy"]) }
+            if let v = m.optional("ddof") {
+                spec.ddof = try v.int()
+                guard spec.ddof == 0 || spec.ddof == 1 else { throw v.outOfRange("ddof must be 0 or 1 (got \(spec.ddof))") }
+            }
+        } else {
+            for key in ["reference", "mode", "ddof"] { try reject(key, "only for methods dm and ftft, not \(kind.rawValue)") }
+        }
+        if spec.selectsSubset {
+            if let v = m.optional("rate") {
+                spec.rate = try v.double()
+                guard spec.rate > 0, spec.rate < 1 else { throw v.outOfRange("the rate must be in (0, 1) (got \(spec.rate))") }
+            }
+            if let v = m.optional("rule") { spec.rule = try v.choice(["ftft", "exact", "cartography"]) }
+        } else {
+            for key in ["rate", "rule"] { try reject(key, "only for methods dm, random_dm and ftft, not \(kind.rawValue)") }
+        }
+        if spec.isEarlyStopped {
+            let v = m.optional("patience")
+            if let v { note(v) }
+            spec.patience = try v?.int() ?? 2
+            if let v, spec.patience ?? 0 < 1 { throw v.outOfRange("patience must be at least 1 (got \(spec.patience ?? 0))") }
+        } else {
+            try reject("patience", "only for methods erm_es and ftft (early stopping), not \(kind.rawValue)")
+        }
+        try m.finish()
+        return spec
+    }
+}

@@ -1,0 +1,162 @@
+import FTFTData
+
+/// A whole experiment as an experiment file describes it (see `ExperimentSpec.load(path:)` for the file format
+/// and `experiments/*.yaml` for examples): one task, the models, one training recipe, the methods to compare
+/// and the seeds. Paths are resolved (absolute) once loaded.
+public struct ExperimentSpec: Sendable, Equatable, Codable {
+    /// Names the experiment's folder in the output directory; letters, digits, `.`, `_`, `-`.
+    public var name: String
+    public var summary: String?
+    public var task: TaskSpec
+    /// The main run with seed s uses the reference run with seed s (method.md §1.5).
+    public var seeds: [UInt64]
+    /// ftft's threads and OpenBLAS's threads.
+    public var threads: Int
+    /// In file order.
+    public var models: [ModelSpec]
+    public var training: TrainingSpec
+    public var methods: [MethodSpec]
+    /// The model whose ERM run is the compute unit (= 100), as in the paper (ERM of the main model).
+    public var computeUnit: String
+    /// Keep each run's last training checkpoint after it finishes (they are deleted otherwise; a pretrained
+    /// MiniLM-L6 checkpoint with AdamW moments is about 270 MB).
+    public var keepCheckpoints: Bool
+    /// Store the evaluation logits of every checkpoint and set in the run store.
+    public var storeLogits: Bool
+
+    public func model(named name: String) -> ModelSpec? { models.first { $0.name == name } }
+}
+
+/// The task: which data, how long sequences may be, and optional subsampling for CPU-scale runs.
+public struct TaskSpec: Sendable, Equatable, Codable {
+    public enum Kind: Sendable, Equatable, Codable {
+        /// ftft's generated task (`EmbeddedTask`).
+        case embedded(EmbeddedTaskConfig)
+        /// MultiNLI dev-matched split → ANLI R1–R3 (+ HANS), `TaskDefinition.nli`.
+        case nli(validationFraction: Double, splitSeed: UInt64)
+        /// CAD → DynaHate R2–R4, `TaskDefinition.hsd`.
+        case hsd
+        /// Any classification files (generic JSONL/CSV/TSV).
+        case files(CustomTaskFiles)
+    }
+
+    public var kind: Kind
+    /// Folder the nli/hsd data files are read from (absolute once loaded).
+    public var dataRoot: String?
+    /// Truncation length in tokens, special tokens included (Hugging Face `max_length`, longest_first).
+    public var maxLength: Int
+    /// Train on a seeded stratified sample of this many training examples (nil = all).
+    public var trainLimit: Int?
+    /// Evaluate on a seeded stratified sample of at most this many examples of each dev/test set (nil = all).
+    public var evalLimit: Int?
+    /// Seed of those samples (part of the task: every run sees the same examples).
+    public var sampleSeed: UInt64
+
+    public var name: String {
+        switch kind {
+        case .embedded: return "embedded"
+        case .nli: return "nli"
+        case .hsd: return "hsd"
+        case .files(let files): return files.name
+        }
+    }
+}
+
+/// A task made of the user's own files.
+public struct CustomTaskFiles: Sendable, Equatable, Codable {
+    public struct File: Sendable, Equatable, Codable {
+        public var name: String
+        /// Absolute once loaded.
+        public var path: String
+        public var format: String       // jsonl | csv | tsv
+        public var textField: String
+        public var pairField: String?
+        public var labelField: String
+        public var idField: String?
+    }
+
+    public var name: String
+    public var labels: [String]
+    public var metric: Metric
+    public var train: File
+    public var validation: File
+    public var oodDev: [File]
+    public var oodTest: [File]
+}
+
+/// A model: an architecture trained from scratch, or a pretrained Hugging Face BERT directory.
+public struct ModelSpec: Sendable, Equatable, Codable {
+    public enum Source: Sendable, Equatable, Codable {
+        case scratch(ScratchArchitecture)
+        /// Absolute path of a directory with config.json, model.safetensors and a tokenizer.
+        case pretrained(directory: String)
+    }
+
+    public var name: String
+    public var source: Source
+    public var learningRate: Double
+    /// A vocab.txt, tokenizer.json or model directory (absolute); nil means the task's own (embedded) or the
+    /// pretrained directory.
+    public var tokenizer: String?
+}
+
+/// A from-scratch BERT (Hugging Face initialisation, seeded).
+public struct ScratchArchitecture: Sendable, Equatable, Hashable, Codable {
+    public var layers: Int
+    public var hidden: Int
+    public var heads: Int
+    public var intermediate: Int
+    /// Hidden and attention dropout (BERT's 0.1 by default).
+    public var dropout: Double
+    /// Standard deviation of the normal initialisation of weights and embeddings (Hugging Face's
+    /// `initializer_range`, 0.02 by default — tuned for BERT-base's width 768; narrow models from scratch learn
+    /// far faster with a larger one, about 1/√hidden).
+    public var initializerRange: Double
+}
+
+/// The training recipe shared by every run (FTFT's defaults, method.md §1); the learning rate is per model.
+public struct TrainingSpec: Sendable, Equatable, Codable {
+    public var maxSteps: Int
+    public var batchSize: Int
+    public var warmupRate: Double
+    /// Evaluate (and checkpoint) every this many updates and at the last one.
+    public var evalInterval: Int
+    public var evalBatchSize: Int
+    public var adamEpsilon: Double
+    public var weightDecay: Double
+    /// nil turns clipping off.
+    public var maxGradNorm: Double?
+}
+
+/// One row of the comparison.
+public struct MethodSpec: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Equatable, Codable, CaseIterable {
+        case erm
+        case ermES = "erm_es"
+        case dm
+        case randomDM = "random_dm"
+        case ftft
+    }
+
+    public var label: String
+    public var kind: Kind
+    /// The main model.
+    public var model: String
+    /// The reference model (dm, ftft).
+    public var reference: String?
+    /// Data-map region (dm, ftft): ambiguous, hard or easy.
+    public var mode: String
+    /// Fraction of the training set selected (dm, ftft, random_dm).
+    public var rate: Double
+    /// Counting rule: ftft (strict float32 quantile; floor(rate·N) for random_dm), exact (round(rate·N)) or
+    /// cartography (int(rate'·N)+1; int(rate·N) for random_dm).
+    public var rule: String
+    /// Variability's degrees of freedom for the data map (FTFT: 1).
+    public var ddof: Int
+    /// Early-stopping patience in checkpoints (erm_es, ftft).
+    public var patience: Int?
+
+    public var isEarlyStopped: Bool { kind == .ermES || kind == .ftft }
+    public var usesReference: Bool { kind == .dm || kind == .ftft }
+    public var selectsSubset: Bool { kind == .dm || kind == .ftft || kind == .randomDM }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import FTFTIO
+
+/// The index of an experiment folder (`<output>/<experiment>/manifest.json`): the resolved experiment and, for
+/// every method and seed finished so far, the store runs that make it up. Reports and tables read results
+/// through it from the store; it holds no result itself. Rewritten atomically after every method and seed.
+public struct ExperimentManifest: Codable, Sendable, Equatable {
+    public static let fileName = "manifest.json"
+
+    public struct Entry: Codable, Sendable, Equatable {
+        public var label: String
+        public var kind: MethodSpec.Kind
+        public var seed: UInt64
+        /// The run whose evaluations are reported (the main model's run).
+        public var mainRun: Int64
+        /// The reference run whose data map chose the subset (dm, ftft).
+        public var referenceRun: Int64?
+        /// ERM of the compute unit model with the same seed (the denominator of Compute).
+        public var unitRun: Int64
+        /// The full-length run with the same main model, data and seed whose logged checkpoints give the paper's
+        /// post-hoc early stopping (ERM for ERM(ES), the matching DM run for FTFT), when the experiment has one.
+        public var postHocRun: Int64?
+        /// Training-set size and size of the selected subset (subset methods).
+        public var poolCount: Int?
+        public var selectedCount: Int?
+    }
+
+    public var spec: ExperimentSpec
+    public var entries: [Entry]
+
+    public func entry(label: String, seed: UInt64) -> Entry? { entries.first { $0.label == label && $0.seed == seed } }
+
+    public static func path(directory: String) -> String {
+        URL(fileURLWithPath: directory).appendingPathComponent(fileName).path
+    }
+
+    public func write(directory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(self), to: Self.path(directory: directory))
+    }
+
+    public static func read(directory: String) throws -> ExperimentManifest {
+        let path = path(directory: directory)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExperimentError.unavailable(what: path, reason: "no experiment manifest here (run `ftft run` first)")
+        }
+        do {
+            return try JSONDecoder().decode(ExperimentManifest.self, from: data)
+        } catch {
+            throw ExperimentError.unavailable(what: path, reason: "the manifest cannot be read (\(error))")
+        }
+    }
+}

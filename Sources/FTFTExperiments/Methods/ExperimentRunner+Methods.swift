@@ -1,0 +1,117 @@
+import Foundation
+import FTFTIO
+import FTFTStore
+
+extension ExperimentRunner {
+    /// Runs (or resumes, or finds in the store) every method for every seed, and returns the manifest it wrote.
+    /// Within a seed, full-length methods run before early-stopped ones, so that the full-length run an
+    /// early-stopped method can be checked against post hoc (ERM for ERM(ES), DM for FTFT) already exists.
+    @discardableResult
+    public func run() throws -> ExperimentManifest {
+        var manifest = ExperimentManifest(spec: spec, entries: [])
+        try writeSpecCopy()
+        let order = spec.methods.filter { !$0.isEarlyStopped } + spec.methods.filter(\.isEarlyStopped)
+        for seed in spec.seeds {
+            let unit = try erm(model: spec.computeUnit, seed: seed, role: .main)
+            for method in order {
+                manifest.entries.append(try run(method, seed: seed, unit: unit))
+                manifest.entries.sort { a, b in
+                    let ia = spec.methods.firstIndex { $0.label == a.label } ?? 0, ib = spec.methods.firstIndex { $0.label == b.label } ?? 0
+                    return (a.seed, ia) < (b.seed, ib)
+                }
+                try manifest.write(directory: directory)
+            }
+        }
+        return manifest
+    }
+
+    /// The experiment as resolved (JSON) beside the store, for people and for `ftft report`.
+    func writeSpecCopy() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(spec), to: URL(fileURLWithPath: directory).appendingPathComponent("experiment.json").path)
+    }
+
+    static func storeMethod(_ kind: MethodSpec.Kind) -> RunMethod {
+        switch kind {
+        case .erm: return .erm
+        case .ermES: return .ermES
+        case .dm: return .dm
+        case .randomDM: return .randomDM
+        case .ftft: return .ftft
+        }
+    }
+
+    /// The full-length ERM run of `model` with `seed`, with its training dynamics: the "ERM" row of that model
+    /// and the reference run of every data map made with it.
+    func erm(model: String, seed: UInt64, role: RunRole) throws -> RunID {
+        try phase(title: "ERM \(model)", method: .erm, role: role, model: model, seed: seed, subset: nil, patience: nil,
+                  referenceRun: nil)
+    }
+
+    func phase(title: String, method: RunMethod, role: RunRole, model: String, seed: UInt64,
+               subset: (identity: SubsetIdentity, indices: [Int])?, patience: Int?, referenceRun: RunID?) throws -> RunID {
+        let recipe = try recipe(model)
+        let all = try trainExamples(recipe)
+        let examples = subset.map { $0.indices.map { all[$0] } } ?? all
+        let configuration = try configuration(model: model, seed: seed, subset: subset?.identity, patience: patience)
+        let description = PhaseDescription(title: title, seed: seed, model: model, role: role,
+                                           maxSteps: configuration.training.maxSteps, trainingExamples: examples.count,
+                                           batchSize: configuration.training.batchSize)
+        let request = PhaseRunner.Request(phase: description, method: method, role: role, recipe: recipe,
+                                          configuration: configuration, examples: examples, ids: trainIDs,
+                                          suite: try suite(recipe), referenceRun: referenceRun)
+        return try phaseRunner.run(request).run
+    }
+
+    /// One method with one seed.
+    func run(_ method: MethodSpec, seed: UInt64, unit: RunID) throws -> ExperimentManifest.Entry {
+        var entry = ExperimentManifest.Entry(label: method.label, kind: method.kind, seed: seed, mainRun: 0, referenceRun: nil,
+                                             unitRun: unit.rawValue, postHocRun: nil, poolCount: nil, selectedCount: nil)
+        let storeMethod = Self.storeMethod(method.kind)
+        switch method.kind {
+        case .erm:
+            entry.mainRun = try erm(model: method.model, seed: seed, role: .main).rawValue
+        case .ermES:
+            entry.mainRun = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
+                                      subset: nil, patience: method.patience, referenceRun: nil).rawValue
+        case .randomDM:
+            let n = task.train.count
+            let indices = try SubsetSelection.randomIndices(count: n, rate: method.rate, rule: method.rule, seed: seed)
+            events(.selected(title: method.label, seed: seed, count: indices.count, pool: n))
+            let identity = try subsetIdentity(method, seed: seed)
+            let main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
+                                 subset: identity.map { ($0, indices) }, patience: nil, referenceRun: nil)
+            let spec = SelectionSpec(mode: "random", rate: method.rate, rule: method.rule, seed: seed)
+            if try store.selection(run: main, spec: spec, dataMap: nil) == nil {
+                try store.saveSelection(run: main, dataMap: nil, spec: spec, poolCount: n, exampleIndices: indices,
+                                        exampleIDs: indices.map { task.train.examples[$0].id })
+            }
+            (entry.mainRun, entry.poolCount, entry.selectedCount) = (main.rawValue, n, indices.count)
+        case .dm, .ftft:
+            guard let referenceModel = method.reference else {
+                throw ExperimentError.unavailable(what: method.label, reason: "no reference model")
+            }
+            let reference = try erm(model: referenceModel, seed: seed, role: .reference)
+            let selection = try SubsetSelection.fromDataMap(store: store, reference: reference, train: task.train,
+                                                            method: method, threads: spec.threads)
+            events(.selected(title: method.label, seed: seed, count: selection.indices.count, pool: selection.pool))
+            let identity = try subsetIdentity(method, seed: seed)
+            let main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
+                                 subset: identity.map { ($0, selection.indices) },
+                                 patience: method.kind == .ftft ? method.patience : nil, referenceRun: reference)
+            (entry.mainRun, entry.referenceRun) = (main.rawValue, reference.rawValue)
+            (entry.poolCount, entry.selectedCount) = (selection.pool, selection.indices.count)
+        }
+        entry.postHocRun = try postHocCounterpart(method, seed: seed)?.rawValue
+        return entry
+    }
+
+    /// The finished full-length run that an early-stopped method's live stop can be checked against: the same
+    /// configuration without patience (ERM for ERM(ES), the matching DM run for FTFT).
+    func postHocCounterpart(_ method: MethodSpec, seed: UInt64) throws -> RunID? {
+        guard method.isEarlyStopped else { return nil }
+        let full = try configuration(model: method.model, seed: seed, subset: try subsetIdentity(method, seed: seed), patience: nil)
+        return try phaseRunner.finishedRun(sha: try full.sha256())?.id
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import FTFTData
+import FTFTEncoder
+import FTFTStore
+import FTFTTensors
+import FTFTTraining
+
+/// Runs an experiment: for each seed, every method's phases — reusing any run the store already holds with the
+/// same configuration, resuming interrupted ones — and writes the manifest. The ERM run of a model is also its
+/// reference run (dynamics are recorded in every training pass, at no extra cost), so "ERM of each model" and
+/// the reference runs of DM/FTFT are the same runs, trained once.
+public final class ExperimentRunner {
+    public let spec: ExperimentSpec
+    /// `<output>/<experiment>`.
+    public let directory: String
+    public let store: RunStore
+    public let task: PreparedTask
+    let events: (PipelineEvent) -> Void
+    let specFile: String?
+    /// The engine's kernels for every run (the fused fast path by default; both compute the same function).
+    public var kernelPath: BertClassifier.KernelPath = .fused
+    private var recipes: [String: ModelRecipe] = [:]
+    private var suites: [String: EvaluationSuite] = [:]
+    private var encodedTrain: [String: [EncodedExample]] = [:]
+    let trainIDs: [Int: String]
+
+    /// Loads the data and the models' tokenizers and weights' hashes, checks what depends on the data (enough
+    /// complete epochs for a data map, a non-empty subset), and opens the store — all before any training.
+    public init(spec: ExperimentSpec, outputDirectory: String, specFile: String? = nil,
+                events: @escaping (PipelineEvent) -> Void = { _ in }) throws {
+        self.spec = spec
+        self.specFile = specFile
+        self.events = events
+        directory = URL(fileURLWithPath: outputDirectory).appendingPathComponent(spec.name).path
+        task = try PreparedTask(spec: spec.task)
+        trainIDs = Dictionary(uniqueKeysWithValues: task.train.examples.enumerated().map { ($0, $1.id) })
+        for model in spec.models {
+            recipes[model.name] = try ModelRecipe(spec: model, numLabels: task.definition.labelNames.count,
+                                                  maxLength: spec.task.maxLength)
+        }
+        try Self.checkAgainstData(spec: spec, trainCount: task.train.count, file: specFile ?? spec.name)
+        store = try RunStore.open(directory: directory, access: .readWrite)
+    }
+
+    func recipe(_ name: String) throws -> ModelRecipe {
+        guard let recipe = recipes[name] else { throw ExperimentError.unavailable(what: "model \(name)", reason: "not defined") }
+        return recipe
+    }
+
+    /// Checks that need N: a data map needs ≥ 2 complete epochs of its reference run (ddof 1 / FTFT's rule), and
+    /// every subset must hold at least one example.
+    static func checkAgainstData(spec: ExperimentSpec, trainCount n: Int, file: String) throws {
+        let epochs = spec.training.maxSteps / TrainingConfiguration.batchesPerEpoch(exampleCount: n, batchSize: spec.training.batchSize)
+        for (i, method) in spec.methods.enumerated() {
+            if method.usesReference, epochs < max(2, method.ddof + 1) {
+                throw ExperimentError.outOfRange(
+                    file: file, path: "methods[\(i)]", line: nil,
+                    reason: "its reference run completes \(epochs) epoch(s) of \(n) examples in \(spec.training.maxSteps) steps; a data map needs at least 2 (raise training.max_steps)")
+            }
+            if method.selectsSubset, Int(method.rate * Double(n)) < 1 {
+                throw ExperimentError.outOfRange(file: file, path: "methods[\(i)].rate", line: nil,
+                                                 reason: "rate \(method.rate) of \(n) training examples selects nothing")
+            }
+        }
+    }
+
+    // MARK: Encoded data per tokenizer
+
+    func trainExamples(_ recipe: ModelRecipe) throws -> [EncodedExample] {
+        if let cached = encodedTrain[recipe.encoder.identity] { return cached }
+        let encoded = try recipe.encoder.encode(task.train, maxLength: spec.task.maxLength)
+        encodedTrain[recipe.encoder.identity] = encoded
+        return encoded
+    }
+
+    func suite(_ recipe: ModelRecipe) throws -> EvaluationSuite {
+        if let cached = suites[recipe.encoder.identity] { return cached }
+        let suite = try EvaluationSuite(task: task, encoder: recipe.encoder, maxLength: spec.task.maxLength)
+        suites[recipe.encoder.identity] = suite
+        return suite
+    }
+
+    // MARK: Configurations
+
+    func trainingConfiguration(_ recipe: ModelRecipe) -> TrainingConfiguration {
+        let t = spec.training
+        return TrainingConfiguration(
+            maxSteps: t.maxSteps, batchSize: t.batchSize, learningRate: recipe.spec.learningRate, warmupRate: t.warmupRate,
+            adam: AdamWHyperparameters(epsilon: t.adamEpsilon, weightDecay: t.weightDecay), maxGradNorm: t.maxGradNorm,
+            evalInterval: t.evalInterval, evalBatchSize: t.evalBatchSize, padTokenId: recipe.encoder.padTokenId)
+    }
+
+    func configuration(model: String, seed: UInt64, subset: SubsetIdentity?, patience: Int?) throws -> RunConfiguration {
+        let recipe = try recipe(model)
+        return RunConfiguration(task: TaskIdentity(task), model: recipe.identity, tokenizer: recipe.encoder.identity,
+                                numLabels: recipe.config.numLabels, training: trainingConfiguration(recipe), seed: seed,
+                                subset: subset, patience: patience)
+    }
+
+    func subsetIdentity(_ method: MethodSpec, seed: UInt64) throws -> SubsetIdentity? {
+        switch method.kind {
+        case .erm, .ermES: return nil
+        case .randomDM:
+            return SubsetIdentity(kind: "random", referenceSHA256: nil, mode: "random", rate: method.rate, rule: method.rule,
+                                  ddof: nil, randomSeed: seed)
+        case .dm, .ftft:
+            let reference = try configuration(model: method.reference ?? "", seed: seed, subset: nil, patience: nil)
+            return SubsetIdentity(kind: "data_map", referenceSHA256: try reference.sha256(), mode: method.mode,
+                                  rate: method.rate, rule: method.rule, ddof: method.ddof, randomSeed: nil)
+        }
+    }
+
+    var provenance: RunProvenance {
+        RunProvenance(swiftCompiler: RunProvenance.compilerVersion,
+                      operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString,
+                      blasConfiguration: BLASRuntime.configuration, blasCoreName: BLASRuntime.coreName, threads: spec.threads,
+                      dataFiles: task.fileSHA256, gitCommit: RunProvenance.gitCommit(), experimentFile: specFile)
+    }
+
+    var phaseRunner: PhaseRunner {
+        PhaseRunner(store: store, experimentDirectory: directory, experiment: spec.name, threads: spec.threads,
+                    keepCheckpoints: spec.keepCheckpoints, storeLogits: spec.storeLogits, provenance: provenance,
+                    kernelPath: kernelPath, events: events)
+    }
+}

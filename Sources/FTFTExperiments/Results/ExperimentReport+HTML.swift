@@ -1,0 +1,73 @@
+import Foundation
+import FTFTCartography
+import FTFTStore
+
+extension TextTable {
+    /// The table as an HTML `<table>` (cells escaped).
+    public var html: String {
+        func escape(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        }
+        var out = "<table>\n<tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
+        for row in rows {
+            out += "<tr>" + row.enumerated().map { i, cell in
+                "<td\(i >= firstNumericColumn ? " class=\"n\"" : "")>\(escape(cell))</td>"
+            }.joined() + "</tr>\n"
+        }
+        return out + "</table>\n"
+    }
+}
+
+extension ExperimentReport {
+    /// A self-contained HTML page (no scripts, no external resources): the tables of `markdown()` and, for the
+    /// first seed, the data map of every reference run the experiment used (cartography's layout: variability
+    /// on x, confidence on y, colour = correctness; `DataMapPlot`).
+    public func html(store: RunStore) throws -> String {
+        let spec = results.spec
+        var page = """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(spec.name) — ftft report</title>
+        <style>
+        body { font-family: Georgia, serif; margin: 24px; color: #222; max-width: 1300px; }
+        table { border-collapse: collapse; margin: 8px 0 20px; }
+        td, th { border: 1px solid #ccc; padding: 4px 10px; text-align: left; font-size: 14px; }
+        td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        th { background: #f2f2f2; }
+        .maps { display: flex; flex-wrap: wrap; gap: 16px; }
+        </style></head><body>
+        <h1>\(spec.name)</h1>
+
+        """
+        if let summary = spec.summary { page += "<p>\(summary)</p>\n" }
+        page += "<h2>Results</h2>\n" + results.comparisonTable().html
+        page += "<ul>" + conventions.map { "<li>\($0)</li>" }.joined() + "</ul>\n"
+        let stopping = results.earlyStoppingTable()
+        if !stopping.rows.isEmpty { page += "<h2>Early stopping: live stop vs. the paper's post-hoc rule</h2>\n" + stopping.html }
+        page += "<h2>Compute ledger (training GFLOP, main + reference)</h2>\n" + results.ledgerTable().html
+        page += try dataMapSection(store: store)
+        return page + "</body></html>\n"
+    }
+
+    /// The data maps of the reference runs of the first seed, one SVG each.
+    func dataMapSection(store: RunStore) throws -> String {
+        guard let seed = results.spec.seeds.first else { return "" }
+        var shown = Set<Int64>()
+        var figures: [String] = []
+        for method in results.methods where method.method.usesReference {
+            guard let seedResult = method.seeds.first(where: { $0.seed == seed }), let reference = seedResult.reference?.run,
+                  shown.insert(reference.rawValue).inserted else { continue }
+            guard let stored = try store.dataMaps(run: reference).first(where: { $0.options.ddof == method.method.ddof })
+                    ?? store.dataMaps(run: reference).first else { continue }
+            let e = stored.entries
+            let map = try DataMap(exampleIDs: e.exampleIDs, goldLabels: nil, epochCount: stored.options.epochsUsed,
+                                  confidence: e.confidence, variability: e.variability.map { $0.isNaN ? 0 : $0 },
+                                  correctness: e.correctness, forgetfulness: e.forgetfulness,
+                                  options: FTFTCartography.DataMapOptions(variabilityDDOF: stored.options.ddof), ftft: nil)
+            let title = "\(method.method.reference ?? "reference") data map (\(reference), seed \(seed), \(stored.options.epochsUsed) epochs, ddof \(stored.options.ddof))"
+            figures.append("<figure>" + DataMapPlot.svg(map, options: DataMapPlot.Options(title: title)) + "</figure>")
+        }
+        guard !figures.isEmpty else { return "" }
+        return "<h2>Data maps of the reference runs</h2>\n<div class=\"maps\">\n" + figures.joined(separator: "\n") + "\n</div>\n"
+    }
+}

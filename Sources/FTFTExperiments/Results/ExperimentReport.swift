@@ -1,0 +1,43 @@
+import Foundation
+
+/// The written report of an experiment: the comparison table, the early-stopping check and the compute ledger,
+/// with the conventions they follow, as Markdown (and as HTML with data maps, `ExperimentReport+HTML`).
+public struct ExperimentReport {
+    public let results: ExperimentResults
+
+    public init(results: ExperimentResults) { self.results = results }
+
+    var conventions: [String] {
+        let spec = results.spec
+        return [
+            "Metrics are in percent, mean ± sample standard deviation (ddof 1) over \(spec.seeds.count) seed(s) (\(spec.seeds.map(String.init).joined(separator: ", "))); each stored metric is rounded to 4 decimals as FTFT stores it.",
+            "Reported checkpoint: the last one for full-length methods; for early-stopped methods (ERM(ES), FTFT) the best by the mean OOD-dev metric (\(results.task.oodDev.map(\.name).joined(separator: ", "))), patience counted in evaluations.",
+            "OOD avg = mean of \(results.averagedTestNames.joined(separator: ", ")).",
+            "Compute = 100 × training FLOPs counted at the GEMM wrapper (reference run + main run up to its stop) / those of ERM of \(spec.computeUnit) with the same seed. Evaluation is not included (reported in the ledger). The paper estimate is 100 × (N_ref + N_main × steps/max_steps) / N_unit with N = the encoders' non-embedding weight matrices.",
+            "Every run: \(spec.training.maxSteps) max steps, batch \(spec.training.batchSize), warmup \(spec.training.warmupRate) of the full budget, evaluation every \(spec.training.evalInterval) steps and at the last; early-stopped runs keep the full-length learning-rate schedule.",
+        ]
+    }
+
+    public func markdown() -> String {
+        var text = "# \(results.spec.name)\n\n"
+        if let summary = results.spec.summary { text += summary + "\n\n" }
+        text += "Task `\(results.task.name)`: \(results.methods.first?.seeds.first?.poolCount.map { "\($0) training examples" } ?? "training set") · models " + results.spec.models.map { "`\($0.name)`" }.joined(separator: ", ") + "\n\n"
+        text += "## Results\n\n" + results.comparisonTable().markdown + "\n"
+        text += conventions.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
+        let stopping = results.earlyStoppingTable()
+        if !stopping.rows.isEmpty {
+            text += "## Early stopping: live stop vs. the paper's post-hoc rule\n\n" + stopping.markdown + "\n"
+        }
+        text += "## Compute ledger (training GFLOP, main + reference)\n\n" + results.ledgerTable().markdown + "\n"
+        text += "`precise` is the architecture's exact GEMM count over the padded batches; `6ND` is 6 × non-embedding weights × tokens including padding, which leaves out attention's T² products and the pooler/classifier.\n"
+        return text
+    }
+
+    /// The comparison and early-stopping tables as plain text, for a terminal.
+    public func plain() -> String {
+        var text = results.comparisonTable().plain
+        let stopping = results.earlyStoppingTable()
+        if !stopping.rows.isEmpty { text += "\n" + stopping.plain }
+        return text
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import FTFTData
+import FTFTStore
+
+/// The results of one method with one seed, read back from the store.
+public struct SeedResult: Sendable {
+    public var seed: UInt64
+    public var mainRun: RunID
+    public var checkpoints: [CheckpointResult]
+    public var reported: CheckpointResult
+    /// Updates the main model made, and checkpoints it trained (T).
+    public var mainSteps: Int
+    public var checkpointsTrained: Int
+    /// The paper's post-hoc early stopping on the logged checkpoints of the matching full-length run (best b,
+    /// trained T = min(b + k, K)), when the experiment has that run.
+    public var postHoc: (best: Int, trained: Int)?
+    public var main: ComputeEntry
+    public var reference: ComputeEntry?
+    public var unit: ComputeEntry
+    public var selectedCount: Int?
+    public var poolCount: Int?
+
+    /// Compute relative to ERM of the unit model = 100, from the FLOPs counted at the GEMM wrapper:
+    /// reference training (if any) + main training up to where it stopped.
+    public var countedCompute: Double {
+        RelativeCompute.percent(main.countedTrainingFLOPs + (reference?.countedTrainingFLOPs ?? 0), of: unit.countedTrainingFLOPs)
+    }
+    /// The same from the architecture's exact count (equal to the counted figure on a real run).
+    public var preciseCompute: Double {
+        RelativeCompute.percent(main.preciseTrainingFLOPs + (reference?.preciseTrainingFLOPs ?? 0), of: unit.preciseTrainingFLOPs)
+    }
+    /// The same from 6·N·D (D with padding).
+    public var kaplanCompute: Double {
+        RelativeCompute.percent(main.kaplanTrainingFLOPs + (reference?.kaplanTrainingFLOPs ?? 0), of: unit.kaplanTrainingFLOPs)
+    }
+    /// The paper's estimate from parameter counts alone (method.md §5.2): N_ref/N_unit + N_main/N_unit · steps/max_steps.
+    public func parameterEstimate(maxSteps: Int) -> Double {
+        RelativeCompute.parameterEstimate(referenceParameters: reference?.parameterCount, mainParameters: main.parameterCount,
+                                          mainFraction: Double(main.steps) / Double(maxSteps), unitParameters: unit.parameterCount)
+    }
+}
+
+/// One method over all its seeds.
+public struct MethodResult: Sendable {
+    public var method: MethodSpec
+    public var seeds: [SeedResult]
+
+    public func summary(_ value: (SeedResult) -> Double?) -> SeedSummary { SeedSummary(seeds.compactMap(value)) }
+}
+
+/// Everything an experiment folder holds, as results: per method and seed, the reported checkpoint's metrics
+/// and the compute, read from the store through the manifest.
+public struct ExperimentResults: Sendable {
+    public var spec: ExperimentSpec
+    public var task: TaskDefinition
+    public var methods: [MethodResult]
+    public var directory: String
+
+    /// The in-distribution validation set's name.
+    public var validationName: String { task.validation.name }
+    public var testNames: [String] { task.oodTest.map(\.name) }
+    /// The OOD test sets averaged in "OOD avg": those scored with the task's own metric (ANLI R1–R3 for NLI —
+    /// HANS, scored as binarised accuracy, is reported beside it as the paper does not average it —; the six
+    /// DynaHate sets for HSD).
+    public var averagedTestNames: [String] { task.oodTest.filter { $0.metric == task.metric }.map(\.name) }
+
+    public func oodAverage(_ c: CheckpointResult) -> Double? {
+        let values = averagedTestNames.compactMap { c.test[$0] }
+        return values.count == averagedTestNames.count && !values.isEmpty ? values.reduce(0, +) / Double(values.count) : nil
+    }
+
+    public static func load(directory: String) throws -> ExperimentResults {
+        let manifest = try ExperimentManifest.read(directory: directory)
+        let store = try RunStore.open(directory: directory, access: .readOnly)
+        return try load(manifest: manifest, store: store, directory: directory)
+    }
+
+    public static func load(manifest: ExperimentManifest, store: RunStore, directory: String) throws -> ExperimentResults {
+        let spec = manifest.spec
+        let task = spec.task.definition()
+        var methods: [MethodResult] = []
+        for method in spec.methods {
+            var seeds: [SeedResult] = []
+            for seed in spec.seeds {
+                guard let entry = manifest.entry(label: method.label, seed: seed) else { continue }
+                seeds.append(try seedResult(entry, method: method, spec: spec, task: task, store: store))
+            }
+            methods.append(MethodResult(method: method, seeds: seeds))
+        }
+        return ExperimentResults(spec: spec, task: task, methods: methods, directory: directory)
+    }
+
+    static func seedResult(_ entry: ExperimentManifest.Entry, method: MethodSpec, spec: ExperimentSpec, task: TaskDefinition,
+                           store: RunStore) throws -> SeedResult {
+        let main = RunID(entry.mainRun)
+        let checkpoints = try RunResults.checkpoints(store: store, run: main, task: task)
+        guard let reported = RunResults.reported(checkpoints, earlyStopped: method.isEarlyStopped) else {
+            throw ExperimentError.inconsistentStore(reason: "\(main) (\(method.label), seed \(entry.seed)) has no evaluations")
+        }
+        var postHoc: (Int, Int)?
+        if let counterpart = entry.postHocRun, let patience = method.patience {
+            let criteria = try RunResults.checkpoints(store: store, run: RunID(counterpart), task: task).map(\.criterion)
+            postHoc = EarlyStopping.postHoc(criterion: criteria, patience: patience)
+        }
+        let mainCompute = try RunResults.compute(store: store, run: main)
+        return SeedResult(
+            seed: entry.seed, mainRun: main, checkpoints: checkpoints, reported: reported, mainSteps: mainCompute.steps,
+            checkpointsTrained: checkpoints.count, postHoc: postHoc, main: mainCompute,
+            reference: try entry.referenceRun.map { try RunResults.compute(store: store, run: RunID($0)) },
+            unit: try RunResults.compute(store: store, run: RunID(entry.unitRun)), selectedCount: entry.selectedCount,
+            poolCount: entry.poolCount)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+extension PaperTable {
+    /// RFC 4180 fields of CSV text without embedded newlines (the published tables): header + rows.
+    public static func parseCSV(_ text: String) -> (header: [String], rows: [[String]]) {
+        func fields(_ line: Substring) -> [String] {
+            var out: [String] = [], field = "", quoted = false
+            var iterator = Array(line).makeIterator()
+            var pending: Character? = nil
+            while let c = pending ?? iterator.next() {
+                pending = nil
+                if quoted {
+                    if c == "\"" {
+                        if let next = iterator.next() {
+                            if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                        } else { quoted = false }
+                    } else { field.append(c) }
+                } else if c == "\"" { quoted = true }
+                else if c == "," { out.append(field); field = "" }
+                else { field.append(c) }
+            }
+            out.append(field)
+            return out
+        }
+        var lines = text.split(whereSeparator: \.isNewline)
+        guard !lines.isEmpty else { return ([], []) }
+        let header = fields(lines.removeFirst())
+        return (header, lines.map(fields))
+    }
+
+    /// The Markdown page for this table: this project's rows, then the paper's published rows of the same table
+    /// (`published`: the CSV text of paper-tables/published/<name>.csv, if there is one), on the same columns.
+    public func markdown(published: String?, title: String) -> String {
+        let metricColumns = header.filter { $0.hasSuffix("_acc") || $0.hasSuffix("_macro_f1") }
+        let shown = ["method", "main_model", "ref_model", "compute"] + metricColumns + ["ood_avg", "seeds"]
+        func project(_ header: [String], _ rows: [[String]], columns: [String]) -> TextTable {
+            let index = columns.map { header.firstIndex(of: $0) }
+            let body = rows.map { row in index.map { i in i.flatMap { row.indices.contains($0) ? row[$0] : nil }.map { $0.isEmpty ? "–" : $0 } ?? "–" } }
+            return TextTable(header: columns, rows: body, firstNumericColumn: 3)
+        }
+        var text = "# \(title)\n\n"
+        text += "## This project (`\(name).csv`)\n\nMetrics in percent, mean over seeds (standard deviations in the CSV); compute relative to ERM of the compute-unit model = 100, from counted FLOPs.\n\n"
+        text += project(header, rows, columns: shown).markdown + "\n"
+        if let published {
+            let (pubHeader, pubRows) = Self.parseCSV(published)
+            let columns = ["method", "main_model", "ref_model", "compute"] + metricColumns.filter { pubHeader.contains($0) }
+            text += "## Published (the paper, `paper-tables/published/\(name).csv`)\n\nEmpty cells (–) are numbers that could not be recovered from the paper's text (the CSV's source and notes columns say which).\n\n"
+            text += project(pubHeader, pubRows, columns: columns).markdown
+        }
+        return text
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// This project's results in the layout of the paper's tables (paper-tables/published/*.csv): one row per
+/// method, the published columns first (section, method, models, Compute, the in-distribution validation metric,
+/// the OOD test metrics, then their standard deviations), then ftft's extra columns. Metrics are percentages with
+/// 2 decimals, mean and sample standard deviation (ddof 1) over seeds.
+///
+/// NLI experiments fill `table1_nli.csv` (+ HANS, which the paper does not report), HSD experiments
+/// `table5_hsd.csv`; any other task gets `table_<experiment>.csv` with columns named after its sets.
+public struct PaperTable: Sendable, Equatable {
+    /// File name without extension, e.g. `table1_nli`.
+    public var name: String
+    public var header: [String]
+    public var rows: [[String]]
+
+    public var csv: String {
+        func field(_ s: String) -> String {
+            s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension ExperimentResults {
+    /// The paper-layout column name of a set's metric, e.g. `anli_r1_test_acc`, `dynahate_ori_r2_test_macro_f1`,
+    /// `multinli_val_acc`, `cad_val_macro_f1`.
+    static func paperColumn(set: String, split: String, metric: String) -> String {
+        var name = set
+        if name == "mnli" { name = "multinli" }
+        if name.hasPrefix("dynahate_r"), let level = name.split(separator: "_").last {
+            let round = name.split(separator: "_")[1]
+            name = "dynahate_\(level == "original" ? "ori" : "pert")_\(round)"
+        }
+        let suffix: String
+        switch metric {
+        case "accuracy": suffix = "acc"
+        case "hans_accuracy": suffix = "acc"
+        default: suffix = metric
+        }
+        return "\(name)_\(split)_\(suffix)"
+    }
+
+    /// The name of the paper's table this task fills.
+    public var paperTableName: String {
+        switch task.name {
+        case "nli": return "table1_nli"
+        case "hsd": return "table5_hsd"
+        default: return "table_\(spec.name)"
+        }
+    }
+
+    /// Section and method in the paper's vocabulary (ERM, ERM(ES), DM with "Random" as reference, FTFT).
+    static func paperRow(_ m: MethodSpec) -> (section: String, method: String, reference: String) {
+        switch m.kind {
+        case .erm: return ("baselines", "ERM", "-")
+        case .ermES: return ("baselines", "ERM(ES)", "-")
+        case .randomDM: return ("baselines", "DM", "Random")
+        case .dm: return (m.reference == m.model ? "baselines" : "transfer", "DM", m.reference ?? "-")
+        case .ftft: return ("ftft", "FTFT", m.reference ?? "-")
+        }
+    }
+
+    public func paperTable() -> PaperTable {
+        let validation = Self.paperColumn(set: validationName, split: "val", metric: task.validation.metric.rawValue)
+        // Published order: the task's own-metric test sets, in the paper's order (by column name for HSD:
+        // original rounds, then perturbed), then any other test set (HANS).
+        var tests = task.oodTest.map { ($0.name, Self.paperColumn(set: $0.name, split: "test", metric: $0.metric.rawValue)) }
+        if task.name == "hsd" { tests.sort { $0.1 < $1.1 } }
+        let own = tests.filter { name, _ in averagedTestNames.contains(name) }
+        let other = tests.filter { name, _ in !averagedTestNames.contains(name) }
+        let ordered = own + other
+        var header = ["row", "section", "method", "main_model", "ref_model", "compute", validation] + ordered.map(\.1)
+        header += [validation + "_std"] + ordered.map { $0.1 + "_std" }
+        header += ["ood_avg", "ood_avg_std", "compute_std", "compute_paper_estimate", "main_steps", "checkpoints_trained", "seeds",
+                   "source"]
+        func cell(_ s: SeedSummary, _ std: Bool, scale: Double = 100) -> String {
+            let x = std ? s.standardDeviation : s.mean
+            return x.isFinite ? String(format: "%.2f", x * scale) : ""
+        }
+        var rows: [[String]] = []
+        for (i, m) in methods.enumerated() {
+            let (section, method, reference) = Self.paperRow(m.method)
+            let val = m.summary { $0.reported.dev[validationName] }
+            let testSummaries = ordered.map { name, _ in m.summary { $0.reported.test[name] } }
+            let avg = m.summary { oodAverage($0.reported) }
+            let compute = m.summary { $0.countedCompute }
+            var row = ["\(i + 1)", section, method, m.method.model, reference, cell(compute, false, scale: 1), cell(val, false)]
+            row += testSummaries.map { cell($0, false) }
+            row += [cell(val, true)] + testSummaries.map { cell($0, true) }
+            row += [cell(avg, false), cell(avg, true), cell(compute, true, scale: 1),
+                    cell(m.summary { $0.parameterEstimate(maxSteps: spec.training.maxSteps) }, false, scale: 1),
+                    cell(m.summary { Double($0.mainSteps) }, false, scale: 1),
+                    cell(m.summary { Double($0.checkpointsTrained) }, false, scale: 1), "\(m.seeds.count)",
+                    "ftft run \(spec.name): \(m.method.label)"]
+            rows.append(row)
+        }
+        return PaperTable(name: paperTableName, header: header, rows: rows)
+    }
+}

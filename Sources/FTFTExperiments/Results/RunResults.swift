@@ -1,0 +1,72 @@
+import FTFTData
+import FTFTStore
+
+/// One evaluation of a run: each set's metric as stored (rounded to 4 decimals, as FTFT stores it) and the
+/// early-stopping criterion computed from them.
+public struct CheckpointResult: Sendable, Equatable {
+    /// 1-based evaluation number c.
+    public var checkpoint: Int
+    public var step: Int
+    /// Validation and OOD dev sets, by name.
+    public var dev: [String: Double]
+    /// OOD test sets, by name.
+    public var test: [String: Double]
+    /// Mean OOD-dev metric (method.md §5.1).
+    public var criterion: Double
+}
+
+/// The evaluations of a stored run, checkpoint by checkpoint.
+public enum RunResults {
+    public static func checkpoints(store: RunStore, run: RunID, task: TaskDefinition) throws -> [CheckpointResult] {
+        var byStep: [Int: CheckpointResult] = [:]
+        for e in try store.evaluations(run: run) {
+            var c = byStep[e.step] ?? CheckpointResult(checkpoint: e.checkpoint, step: e.step, dev: [:], test: [:], criterion: .nan)
+            switch e.split {
+            case .dev: c.dev[e.dataset] = e.value
+            case .test: c.test[e.dataset] = e.value
+            }
+            byStep[e.step] = c
+        }
+        return try byStep.values.sorted { $0.step < $1.step }.map { c in
+            var c = c
+            c.criterion = try task.earlyStoppingCriterion(devMetrics: c.dev)
+            return c
+        }
+    }
+
+    /// The checkpoint reported for a run (method.md §5.1): for an early-stopped method the best by the criterion
+    /// (ties keep the earlier one, as `EarlyStopping`); for a full-length one the last, which is what a
+    /// full-length run of FTFT's code leaves and what its ERM and DM rows report.
+    public static func reported(_ checkpoints: [CheckpointResult], earlyStopped: Bool) -> CheckpointResult? {
+        guard earlyStopped else { return checkpoints.last }
+        var best: CheckpointResult?
+        for c in checkpoints where best == nil || c.criterion > best?.criterion ?? -.infinity { best = c }
+        return best
+    }
+
+    /// The training-phase ledger entry of a run.
+    public static func compute(store: RunStore, run: RunID) throws -> ComputeEntry {
+        guard let entry = try store.ledger(run: run).first(where: { $0.phase == "train" }) else {
+            throw ExperimentError.inconsistentStore(reason: "\(run) has no compute ledger entry")
+        }
+        return entry
+    }
+}
+
+/// Mean and sample standard deviation (ddof 1, Bessel) over seeds; the standard deviation is NaN for one seed.
+public struct SeedSummary: Sendable, Equatable {
+    public var mean: Double
+    public var standardDeviation: Double
+    public var count: Int
+
+    public init(_ values: [Double]) {
+        count = values.count
+        mean = values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+        if values.count < 2 {
+            standardDeviation = .nan
+        } else {
+            let m = mean
+            standardDeviation = (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// A table of strings rendered as aligned plain text (terminals) or Markdown.
+public struct TextTable: Sendable, Equatable {
+    public var header: [String]
+    public var rows: [[String]]
+    /// Columns from this index on are right-aligned (numbers).
+    public var firstNumericColumn: Int
+
+    public init(header: [String], rows: [[String]], firstNumericColumn: Int = 1) {
+        self.header = header
+        self.rows = rows
+        self.firstNumericColumn = firstNumericColumn
+    }
+
+    private var widths: [Int] {
+        header.indices.map { c in ([header] + rows).map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+    }
+
+    private func pad(_ text: String, _ width: Int, right: Bool) -> String {
+        let fill = String(repeating: " ", count: max(0, width - text.count))
+        return right ? fill + text : text + fill
+    }
+
+    public var plain: String {
+        let w = widths
+        func line(_ cells: [String]) -> String {
+            cells.indices.map { pad(cells[$0], w[$0], right: $0 >= firstNumericColumn) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        let rule = w.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([line(header), rule] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    public var markdown: String {
+        func line(_ cells: [String]) -> String { "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
+        let rule = "|" + header.indices.map { $0 >= firstNumericColumn ? " ---: |" : " --- |" }.joined()
+        return ([line(header), rule] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}
+
+/// Number formats of the tables.
+public enum TableFormat {
+    /// A metric in [0, 1] as a percentage with 2 decimals; "–" if absent.
+    public static func percent(_ x: Double?) -> String {
+        guard let x, x.isFinite else { return "–" }
+        return String(format: "%.2f", 100 * x)
+    }
+
+    /// mean ± sd of a summary of values already on the printed scale.
+    public static func meanSD(_ s: SeedSummary, decimals: Int = 2, scale: Double = 1) -> String {
+        guard s.count > 0, s.mean.isFinite else { return "–" }
+        let mean = String(format: "%.\(decimals)f", s.mean * scale)
+        guard s.standardDeviation.isFinite else { return mean }
+        return mean + " ± " + String(format: "%.\(decimals)f", s.standardDeviation * scale)
+    }
+}

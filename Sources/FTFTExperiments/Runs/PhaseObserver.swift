@@ -1,0 +1,151 @@
+import Foundation
+import FTFTEncoder
+import FTFTStore
+import FTFTTraining
+
+/// What a run carries across a checkpoint besides the trainer's own state (stored in the checkpoint's
+/// metadata, so both are written in one atomic file).
+struct PhaseState: Codable {
+    /// Evaluations done so far (the checkpoint number c of the next one is this + 1).
+    var evaluations = 0
+    /// The early-stopping monitor, for early-stopped runs.
+    var monitor: EarlyStopping?
+    /// The criterion (mean rounded OOD-dev metric) of each evaluation so far.
+    var criteria: [Double] = []
+    var compute: PhaseCompute
+    /// Dynamics of the current, unfinished epoch (appended to the store when the epoch completes).
+    var pending = PendingEpoch()
+
+    static let metadataKey = "ftft_phase_state"
+}
+
+/// One epoch's training dynamics as they arrive, batch by batch, in processing order.
+struct PendingEpoch: Codable {
+    var epoch = 0
+    var exampleIndices: [Int] = []
+    var logits: [Float] = []
+}
+
+/// The trainer's observer for one run of the pipeline: records training dynamics per epoch in the store
+/// (one transaction per completed epoch; an incomplete last epoch is dropped, FTFT's rule, method.md §2.1),
+/// evaluates every set at each checkpoint and stores the results, stops live when the early-stopping monitor
+/// says so, tallies the compute ledger batch by batch, and writes a resumable checkpoint after each evaluation.
+final class PhaseObserver: TrainingObserver {
+    let store: RunStore
+    let run: RunID
+    let suite: EvaluationSuite
+    let flops: BertFLOPs
+    /// Token count of each training example, by example index.
+    let lengths: [Int: Int]
+    /// Id and gold label of each training example, by example index.
+    let ids: [Int: String]
+    let golds: [Int: Int]
+    let keepLogits: Bool
+    let checkpointPath: String
+    let events: (PipelineEvent) -> Void
+    let phase: PhaseDescription
+    var state: PhaseState
+    private var checkpointDue = false
+
+    init(store: RunStore, run: RunID, suite: EvaluationSuite, flops: BertFLOPs, examples: [EncodedExample], ids: [Int: String],
+         keepLogits: Bool, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
+         events: @escaping (PipelineEvent) -> Void) {
+        self.store = store
+        self.run = run
+        self.suite = suite
+        self.flops = flops
+        var lengths: [Int: Int] = [:], golds: [Int: Int] = [:]
+        for e in examples {
+            lengths[e.index] = e.inputIds.count
+            golds[e.index] = Int(e.label)
+        }
+        self.lengths = lengths
+        self.golds = golds
+        self.ids = ids
+        self.keepLogits = keepLogits
+        self.checkpointPath = checkpointPath
+        self.phase = phase
+        self.state = state
+        self.events = events
+    }
+
+    func didUpdate(_ update: TrainingUpdate, trainer: Trainer) throws {
+        let sizes = update.exampleIndices.map { lengths[$0] ?? 0 }
+        state.compute.addTrainingBatch(flops: flops, batchSize: sizes.count, length: sizes.max() ?? 0,
+                                       realTokens: sizes.reduce(0, +))
+        if state.pending.epoch != update.epoch || state.pending.exampleIndices.isEmpty {
+            state.pending = PendingEpoch(epoch: update.epoch)
+        }
+        state.pending.exampleIndices += update.exampleIndices
+        state.pending.logits += update.logits
+    }
+
+    func evaluate(trainer: Trainer) throws -> EvaluationDecision {
+        state.evaluations += 1
+        let step = trainer.position.completedSteps
+        let (results, criterion) = try suite.evaluate(trainer, keepLogits: keepLogits)
+        try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: results)
+        state.criteria.append(criterion)
+        let stop = state.monitor?.observe(criterion) ?? false
+        checkpointDue = true
+        events(.evaluated(phase, step: step, checkpoint: state.evaluations, criterion: criterion,
+                          best: state.monitor?.bestCheckpoint, stopping: stop))
+        return stop ? .stop : .continue
+    }
+
+    func epochDidEnd(epoch: Int, isComplete: Bool, examplesSeen: Int, trainer: Trainer) throws {
+        defer { state.pending = PendingEpoch(epoch: epoch + 1) }
+        guard isComplete, state.pending.epoch == epoch, !state.pending.exampleIndices.isEmpty else { return }
+        let indices = state.pending.exampleIndices
+        let rows = DynamicsRows(exampleIndices: indices, exampleIDs: indices.map { ids[$0] ?? String($0) },
+                                golds: indices.map { golds[$0] ?? 0 }, classes: trainer.model.numLabels,
+                                logits: state.pending.logits)
+        try store.appendEpoch(run: run, epoch: epoch, mode: .trainingPass, completedSteps: trainer.position.completedSteps,
+                              rows: rows)
+    }
+
+    func stepDidFinish(trainer: Trainer) throws {
+        guard checkpointDue else { return }
+        checkpointDue = false
+        try saveCheckpoint(trainer)
+        try store.recordCompute(ledgerEntry(trainer))
+    }
+
+    func saveCheckpoint(_ trainer: Trainer) throws {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let json = String(decoding: try encoder.encode(state), as: UTF8.self)
+        try trainer.saveCheckpoint(to: checkpointPath, extraMetadata: [PhaseState.metadataKey: json])
+    }
+
+    /// The ledger entry of this run so far (counted FLOPs and wall time from the trainer, the rest tallied here).
+    func ledgerEntry(_ trainer: Trainer) -> ComputeEntry {
+        var compute = state.compute
+        compute.countedTrainingFLOPs = trainer.trainingFLOPs
+        compute.countedEvaluationFLOPs = trainer.evaluationFLOPs
+        compute.trainingWallSeconds = trainer.trainingWallSeconds
+        compute.evaluationWallSeconds = trainer.evaluationWallSeconds
+        state.compute = compute
+        return ComputeEntry(
+            run: run, phase: "train", parameterCount: compute.parameterCount, kaplanTrainingFLOPs: compute.kaplanTrainingFLOPs,
+            preciseTrainingFLOPs: compute.preciseTrainingFLOPs, countedTrainingFLOPs: compute.countedTrainingFLOPs,
+            countedEvaluationFLOPs: compute.countedEvaluationFLOPs, countedDynamicsPassFLOPs: compute.countedDynamicsPassFLOPs,
+            trainingWallSeconds: compute.trainingWallSeconds, evaluationWallSeconds: compute.evaluationWallSeconds,
+            steps: compute.steps, tokensWithPadding: compute.tokensWithPadding,
+            tokensWithoutPadding: compute.tokensWithoutPadding, examples: compute.examples)
+    }
+
+    /// Reads the phase state saved with a checkpoint.
+    static func state(fromMetadata metadata: [String: String], file: String) throws -> PhaseState {
+        guard let text = metadata[PhaseState.metadataKey] else {
+            throw ExperimentError.unavailable(what: file, reason: "the checkpoint has no pipeline state (not written by ftft run)")
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            return try decoder.decode(PhaseState.self, from: Data(text.utf8))
+        } catch {
+            throw ExperimentError.unavailable(what: file, reason: "its pipeline state cannot be read (\(error))")
+        }
+    }
+}

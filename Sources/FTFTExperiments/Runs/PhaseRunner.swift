@@ -1,0 +1,117 @@
+import Foundation
+import FTFTEncoder
+import FTFTStore
+import FTFTTensors
+import FTFTTraining
+
+/// Trains one run of the pipeline — or finds it already finished in the store and reuses it, or resumes it from
+/// its last checkpoint — recording its configuration, provenance, evaluations, dynamics and compute ledger.
+struct PhaseRunner {
+    let store: RunStore
+    let experimentDirectory: String
+    let experiment: String
+    let threads: Int
+    let keepCheckpoints: Bool
+    let storeLogits: Bool
+    let provenance: RunProvenance
+    /// The engine's implementation (both compute the same function; tests in debug builds may prefer one).
+    var kernelPath: BertClassifier.KernelPath = .fused
+    let events: (PipelineEvent) -> Void
+
+    struct Request {
+        var phase: PhaseDescription
+        var method: RunMethod
+        var role: RunRole
+        var recipe: ModelRecipe
+        var configuration: RunConfiguration
+        /// The run's training examples (the subset, for subset runs); `index` is the row in the full training set.
+        var examples: [EncodedExample]
+        /// Example index → the data set's id, for the dynamics rows.
+        var ids: [Int: String]
+        var suite: EvaluationSuite
+        var referenceRun: RunID?
+    }
+
+    struct Outcome {
+        var run: RunID
+        var reused: Bool
+    }
+
+    func checkpointPath(_ run: RunID) -> String {
+        URL(fileURLWithPath: experimentDirectory).appendingPathComponent("checkpoints/run-\(run.rawValue).safetensors").path
+    }
+
+    /// The finished run with this configuration, if the store has one (in either role).
+    func finishedRun(sha: String) throws -> Run? {
+        for role in RunRole.allCases {
+            if let run = try store.findRun(configurationSHA256: sha, role: role, status: .finished) { return run }
+        }
+        return nil
+    }
+
+    func run(_ request: Request) throws -> Outcome {
+        let json = try request.configuration.json()
+        let sha = RunStore.configurationSHA256(json)
+        if let done = try finishedRun(sha: sha) {
+            events(.phaseReused(request.phase, run: done.id))
+            return Outcome(run: done.id, reused: true)
+        }
+        var unfinished: Run?
+        for status in [RunStatus.interrupted, .running, .failed] {
+            for role in RunRole.allCases where unfinished == nil {
+                unfinished = try store.findRun(configurationSHA256: sha, role: role, status: status)
+            }
+        }
+        var provenance = self.provenance
+        if case .pretrained(let directory) = request.recipe.spec.source { provenance.modelDirectory = directory }
+        provenance.tokenizerPath = (request.recipe.encoder as? WordPieceEncoder)?.path
+        let runRecord = try unfinished ?? store.createRun(NewRun(
+            experiment: experiment, method: request.method, role: request.role, seed: request.configuration.seed,
+            model: request.recipe.spec.name, configurationJSON: json, provenanceJSON: try provenance.json(),
+            referenceRun: request.referenceRun))
+        do {
+            try train(request, run: runRecord.id, resuming: unfinished != nil)
+        } catch {
+            try? store.updateStatus(run: runRecord.id, to: .failed, message: "\(error)")
+            throw error
+        }
+        return Outcome(run: runRecord.id, reused: false)
+    }
+
+    private func train(_ request: Request, run: RunID, resuming: Bool) throws {
+        BLASRuntime.setThreads(threads)
+        let recipe = request.recipe
+        let spec = request.configuration.training
+        let model = try recipe.makeModel(seed: request.configuration.seed, kernelPath: kernelPath)
+        let trainer = try Trainer(model: model, examples: request.examples, configuration: spec,
+                                  random: SeededRandom(seed: request.configuration.seed), threads: threads)
+        let path = checkpointPath(run)
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        var state = PhaseState(monitor: request.configuration.patience.map { EarlyStopping(patience: $0) },
+                               compute: PhaseCompute(config: recipe.config, totalParameterCount: recipe.totalParameterCount))
+        var resumedAt: Int?
+        if resuming {
+            if FileManager.default.fileExists(atPath: path) {
+                let metadata = try trainer.restore(fromCheckpoint: path)
+                state = try PhaseObserver.state(fromMetadata: metadata, file: path)
+                resumedAt = trainer.position.completedSteps
+            }
+            // Anything recorded after the checkpoint (or everything, without one) is recorded again.
+            try store.discard(run: run, afterStep: resumedAt ?? -1)
+            try store.updateStatus(run: run, to: .running)
+        }
+        let observer = PhaseObserver(
+            store: store, run: run, suite: request.suite, flops: BertFLOPs(config: recipe.config), examples: request.examples,
+            ids: request.ids, keepLogits: storeLogits, checkpointPath: path, phase: request.phase, state: state,
+            events: events)
+        events(.phaseStarted(request.phase, run: run, resumedAtStep: resumedAt))
+        let phase = request.phase
+        let outcome = try trainer.run(observer: observer) { progress in events(.step(phase, progress)) }
+        try store.recordCompute(observer.ledgerEntry(trainer))
+        if !keepCheckpoints { try? FileManager.default.removeItem(atPath: path) }
+        try store.updateStatus(run: run, to: .finished)
+        events(.phaseFinished(request.phase, run: run, steps: outcome.completedSteps, stoppedEarly: outcome.stoppedEarly,
+                              trainingWallSeconds: outcome.trainingWallSeconds))
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import FTFTStore
+import FTFTTraining
+
+/// Everything that determines one training run, serialised canonically (sorted keys): its SHA-256 is the run's
+/// identity in the store. Two methods (or two experiments sharing a store) that need the same run — the ERM run
+/// of a model is also the reference run of every data map made with it — find it by this hash instead of
+/// training it again (`RunStore.findRun`).
+///
+/// Not part of the identity (they do not change what is computed, only how fast or where): thread counts, file
+/// paths (data and weights are identified by their SHA-256), method labels.
+public struct RunConfiguration: Codable, Sendable, Equatable {
+    public var format = "ftft-run-1"
+    public var task: TaskIdentity
+    public var model: ModelIdentity
+    /// The tokenizer's identity (`ExampleEncoder.identity`).
+    public var tokenizer: String
+    public var numLabels: Int
+    public var training: TrainingConfiguration
+    public var seed: UInt64
+    /// The training subset; nil means the whole training set.
+    public var subset: SubsetIdentity?
+    /// Early-stopping patience (live stopping on the mean OOD-dev metric); nil means full length.
+    public var patience: Int?
+
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    public func sha256() throws -> String { RunStore.configurationSHA256(try json()) }
+}
+
+/// A task without machine-specific paths: its settings plus the SHA-256 of every data file.
+public struct TaskIdentity: Codable, Sendable, Equatable {
+    public var spec: TaskSpec
+    /// Sorted SHA-256 values of the data files read.
+    public var dataSHA256: [String]
+
+    public init(_ prepared: PreparedTask) {
+        var spec = prepared.spec
+        spec.dataRoot = nil
+        if case .files(var files) = spec.kind {
+            let hash = { (f: CustomTaskFiles.File) -> CustomTaskFiles.File in
+                var f = f
+                f.path = prepared.fileSHA256[f.path] ?? f.path
+                return f
+            }
+            files.train = hash(files.train)
+            files.validation = hash(files.validation)
+            files.oodDev = files.oodDev.map(hash)
+            files.oodTest = files.oodTest.map(hash)
+            spec.kind = .files(files)
+        }
+        self.spec = spec
+        dataSHA256 = prepared.fileSHA256.values.sorted()
+    }
+}
+
+/// A model without machine-specific paths.
+public struct ModelIdentity: Codable, Sendable, Equatable {
+    /// Set for models trained from scratch.
+    public var scratch: ScratchArchitecture?
+    public var vocabularySize: Int
+    public var maxPositions: Int
+    /// SHA-256 of config.json and model.safetensors, for pretrained models.
+    public var configSHA256: String?
+    public var weightsSHA256: String?
+}
+
+/// Which part of the training set a run trains on.
+public struct SubsetIdentity: Codable, Sendable, Equatable {
+    /// "data_map" (a selection from a reference run's data map) or "random".
+    public var kind: String
+    /// The reference run's configuration SHA-256 (data-map subsets).
+    public var referenceSHA256: String?
+    public var mode: String
+    public var rate: Double
+    public var rule: String
+    public var ddof: Int?
+    /// The seed of a random subset.
+    public var randomSeed: UInt64?
+}
+
+/// What a run was made with, for the record (not part of its identity).
+public struct RunProvenance: Codable, Sendable {
+    public var ftftVersion = "ftft (swift package)"
+    public var swiftCompiler: String
+    public var operatingSystem: String
+    public var blasConfiguration: String
+    public var blasCoreName: String
+    public var threads: Int
+    /// Data file path → SHA-256.
+    public var dataFiles: [String: String]
+    public var modelDirectory: String?
+    public var tokenizerPath: String?
+    public var gitCommit: String?
+    public var experimentFile: String?
+
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The Swift compiler this binary was built with.
+    public static var compilerVersion: String {
+        #if compiler(>=6.3)
+        return "Swift 6.3 or later"
+        #elseif compiler(>=6.2)
+        return "Swift 6.2"
+        #elseif compiler(>=6.1)
+        return "Swift 6.1"
+        #else
+        return "Swift 6.0"
+        #endif
+    }
+
+    /// The commit checked out in `directory` or a parent (reads `.git/HEAD`, following a worktree's `gitdir:`
+    /// file and loose or packed refs); nil if there is none.
+    public static func gitCommit(startingAt directory: String = FileManager.default.currentDirectoryPath) -> String? {
+        var url = URL(fileURLWithPath: directory)
+        for _ in 0..<20 {
+            let dotGit = url.appendingPathComponent(".git")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dotGit.path, isDirectory: &isDirectory) {
+                var gitDir = dotGit
+                if !isDirectory.boolValue {
+                    guard let text = try? String(contentsOf: dotGit, encoding: .utf8), text.hasPrefix("gitdir:") else { return nil }
+                    let target = text.dropFirst(7).trimmingCharacters(in: .whitespacesAndNewlines)
+                    gitDir = target.hasPrefix("/") ? URL(fileURLWithPath: target) : url.appendingPathComponent(target)
+                }
+                return resolveHEAD(gitDir: gitDir)
+            }
+            let parent = url.deletingLastPathComponent()
+            if parent.path == url.path { break }
+            url = parent
+        }
+        return nil
+    }
+
+    static func resolveHEAD(gitDir: URL) -> String? {
+        guard let head = try? String(contentsOf: gitDir.appendingPathComponent("HEAD"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        guard head.hasPrefix("ref: ") else { return head.count == 40 ? head : nil }
+        let ref = String(head.dropFirst(5))
+        // A worktree keeps refs in the common directory named by its `commondir` file.
+        var roots = [gitDir]
+        if let common = try? String(contentsOf: gitDir.appendingPathComponent("commondir"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines) {
+            roots.append(common.hasPrefix("/") ? URL(fileURLWithPath: common) : gitDir.appendingPathComponent(common))
+        }
+        for root in roots {
+            if let value = try? String(contentsOf: root.appendingPathComponent(ref), encoding: .utf8) {
+                return value.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            if let packed = try? String(contentsOf: root.appendingPathComponent("packed-refs"), encoding: .utf8) {
+                for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
+                    return String(line.prefix(40))
+                }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import FTFTTestSupport
+@testable import FTFTCommandLine
+@testable import FTFTExperiments
+
+/// `ftft run`, `ftft report`, `ftft tables`, `ftft train` and `ftft demo`, in-process: exit codes and the files
+/// they write, on a tiny experiment (a few seconds in debug builds).
+struct PipelineCommandTests {
+    static let yaml = """
+        experiment: cli-test
+        task: {name: embedded, max_length: 40, embedded: {train_size: 120, validation_size: 30, ood_dev_size: 30, ood_test_size: 30}}
+        seeds: [0]
+        models:
+          tiny:  {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}, learning_rate: 3e-3}
+          large: {scratch: {layers: 1, hidden: 24, heads: 2, intermediate: 48}, learning_rate: 3e-3}
+        training: {max_steps: 24, batch_size: 16, eval_interval: 6}
+        methods:
+          - {label: "ERM", method: erm, model: large}
+          - {label: "DM", method: dm, reference: tiny, model: large}
+          - {label: "FTFT", method: ftft, reference: tiny, model: large, patience: 2}
+        """
+
+    @Test func runReportAndTablesWriteTheirFilesAndExitZero() throws {
+        let directory = try PackagePaths.temporaryDirectory("ftft-cli")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("cli-test.yaml").path
+        try Self.yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("runs").path
+        #expect(runFTFT(["run", file, "--output", output, "--kernels", "reference"]) == 0)
+        let experiment = directory.appendingPathComponent("runs/cli-test")
+        for name in ["ftft.sqlite", "manifest.json", "experiment.json", "report.md", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: experiment.appendingPathComponent(name).path), "\(name)")
+        }
+        let html = try String(contentsOf: experiment.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("FTFT") && html.contains("data map"))
+        let report = directory.appendingPathComponent("report.md").path
+        #expect(runFTFT(["report", experiment.path, "--format", "markdown", "--output", report]) == 0)
+        #expect(try String(contentsOfFile: report, encoding: .utf8).contains("| FTFT |"))
+        let tables = directory.appendingPathComponent("tables").path
+        #expect(runFTFT(["tables", experiment.path, "--output", tables, "--published",
+                         PackagePaths.root.appendingPathComponent("paper-tables/published").path]) == 0)
+        #expect(FileManager.default.fileExists(atPath: tables + "/table_cli-test.csv"))
+        #expect(FileManager.default.fileExists(atPath: tables + "/table_cli-test.md"))
+        // ftft datamap / select on a run of the store: the DM's selection again, from its reference run.
+        let manifest = try ExperimentManifest.read(directory: experiment.path)
+        let dm = try #require(manifest.entry(label: "DM", seed: 0))
+        let reference = try #require(dm.referenceRun)
+        let ids = directory.appendingPathComponent("ids.txt").path
+        #expect(runFTFT(["select", "--store", experiment.path, "--run", "\(reference)", "--mode", "ambiguous", "--rate", "0.33",
+                         "--rule", "ftft", "--ddof", "1", "--out", ids]) == 0)
+        #expect(try String(contentsOfFile: ids, encoding: .utf8).split(separator: "\n").count == dm.selectedCount)
+        let map = directory.appendingPathComponent("map").path
+        #expect(runFTFT(["datamap", "--store", experiment.path, "--run", "\(reference)", "--out", map]) == 0)
+        #expect(try String(contentsOfFile: map + "/data_map_coordinates.jsonl", encoding: .utf8).split(separator: "\n").count == 120)
+        #expect(runFTFT(["select", "--store", experiment.path, "--mode", "ambiguous", "--rate", "0.33", "--out", ids]) == FTFTExitCode.usage)
+        // Usage errors (64) and bad input (65).
+        #expect(runFTFT(["report", experiment.path, "--format", "pdf"]) == FTFTExitCode.usage)
+        #expect(runFTFT(["run"]) == FTFTExitCode.usage)
+        #expect(runFTFT(["report", directory.path]) == FTFTExitCode.failure)   // no store there
+    }
+
+    @Test func invalidExperimentFilesExitWithTheInputCodeBeforeTraining() throws {
+        let directory = try PackagePaths.temporaryDirectory("ftft-cli-bad")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("runs").path
+        for (name, text) in [
+            ("unknown-key", Self.yaml + "\nthreadz: 2"),
+            ("bad-patience", Self.yaml.replacingOccurrences(of: "patience: 2", with: "patience: 0")),
+            ("bad-rate", Self.yaml.replacingOccurrences(of: "model: large}\n  - {label: \"FTFT\"", with: "model: large, rate: 2}\n  - {label: \"FTFT\"")),
+            ("missing-model", Self.yaml.replacingOccurrences(of: "tiny:  {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}", with: "tiny:  {pretrained: nowhere")),
+        ] {
+            let file = directory.appendingPathComponent("\(name).yaml").path
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(runFTFT(["run", file, "--output", output]) == FTFTExitCode.badInput, "\(name)")
+        }
+        #expect(runFTFT(["run", directory.appendingPathComponent("absent.yaml").path, "--output", output]) == FTFTExitCode.badInput)
+        // Nothing was trained: no experiment folder was created.
+        #expect(!FileManager.default.fileExists(atPath: output + "/cli-test"))
+    }
+
+    @Test func trainBuildsAOneMethodExperiment() throws {
+        let command = try TrainCommand.parse(["--scratch", "1,16,2,32", "--learning-rate", "3e-3", "--max-steps", "12",
+                                              "--eval-interval", "6", "--patience", "1", "--seeds", "0,1", "--name", "t"])
+        let spec = try ExperimentSpec.parse(yaml: command.yaml(), file: "train", baseDirectory: "/tmp", environment: [:])
+        #expect(spec.methods.map(\.kind) == [.ermES] && spec.methods[0].patience == 1 && spec.seeds == [0, 1])
+        #expect(spec.training.maxSteps == 12 && spec.models[0].learningRate == 3e-3)
+        #expect(runFTFT(["train", "--learning-rate", "1e-3", "--max-steps", "5", "--eval-interval", "5"]) == FTFTExitCode.usage)
+    }
+
+    @Test func theBuiltInDemoIsTheCommittedExperimentFile() throws {
+        let committed = try String(contentsOf: PackagePaths.root.appendingPathComponent("experiments/embedded-demo.yaml"), encoding: .utf8)
+        #expect(committed == DemoExperiment.yaml + "\n")
+        let spec = try DemoExperiment.spec()
+        #expect(spec.name == "embedded-demo" && spec.methods.contains { $0.kind == .ftft } && spec.methods.contains { $0.kind == .randomDM })
+    }
+}

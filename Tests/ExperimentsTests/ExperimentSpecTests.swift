@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import FTFTData
+import FTFTTestSupport
+@testable import FTFTExperiments
+
+/// The experiment file: what it accepts, and every kind of bad input it must refuse before any training —
+/// naming the key path and the line.
+struct ExperimentSpecTests {
+    static let valid = """
+        experiment: spec-test
+        task: {name: embedded, max_length: 40, embedded: {train_size: 200, label_noise: 0.05}}
+        seeds: [0, 1]
+        threads: 1
+        models:
+          tiny: {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}, learning_rate: 1e-3}
+          large:
+            scratch: {layers: 2, hidden: 32, heads: 4, intermediate: 64, dropout: 0.0}
+            learning_rate: 5e-4
+        training: {max_steps: 60, batch_size: 16, warmup_rate: 0.1, eval_interval: 10, adam_eps: 1e-6}
+        methods:
+          - {label: "ERM", method: erm, model: large}
+          - {label: "ERM(ES)", method: erm_es, model: large, patience: 3}
+          - {label: "DM", method: dm, reference: tiny, model: large, mode: hard, rate: 0.25, rule: exact}
+          - {label: "Random DM", method: random_dm, model: large}
+          - {label: "FTFT", method: ftft, reference: tiny, model: large}
+        """
+
+    static func parse(_ yaml: String, base: String = "/tmp") throws -> ExperimentSpec {
+        try ExperimentSpec.parse(yaml: yaml, file: "test.yaml", baseDirectory: base, environment: [:])
+    }
+
+    /// `yaml` with the line containing `old` replaced by `new`.
+    static func edited(_ old: String, _ new: String) -> String {
+        valid.replacingOccurrences(of: old, with: new)
+    }
+
+    @Test func readsEveryFieldWithThePapersDefaults() throws {
+        let spec = try Self.parse(Self.valid)
+        #expect(spec.name == "spec-test")
+        #expect(spec.seeds == [0, 1])
+        guard case .embedded(let config) = spec.task.kind else { Issue.record("not embedded"); return }
+        #expect(config.trainSize == 200 && config.labelNoise == 0.05 && config.validationSize == EmbeddedTaskConfig().validationSize)
+        #expect(spec.task.maxLength == 40)
+        #expect(spec.models.map(\.name) == ["tiny", "large"])
+        #expect(spec.models[0].learningRate == 1e-3)   // "1e-3" is a number, not a string (PyYAML's quirk)
+        #expect(spec.models[1].source == .scratch(ScratchArchitecture(layers: 2, hidden: 32, heads: 4, intermediate: 64, dropout: 0, initializerRange: 0.02)))
+        #expect(spec.training.maxSteps == 60 && spec.training.batchSize == 16 && spec.training.evalInterval == 10)
+        #expect(spec.training.maxGradNorm == 1.0 && spec.training.weightDecay == 0 && spec.training.evalBatchSize == 64)
+        #expect(spec.methods.map(\.kind) == [.erm, .ermES, .dm, .randomDM, .ftft])
+        // Paper conventions as defaults: rate 0.33, FTFT's rule, ddof 1, ambiguous, patience 2.
+        let ftft = spec.methods[4]
+        #expect(ftft.rate == 0.33 && ftft.rule == "ftft" && ftft.ddof == 1 && ftft.mode == "ambiguous" && ftft.patience == 2)
+        #expect(spec.methods[1].patience == 3)
+        #expect(spec.methods[2].mode == "hard" && spec.methods[2].rate == 0.25 && spec.methods[2].rule == "exact")
+        #expect(spec.computeUnit == "large")       // the main model of the first FTFT method
+        #expect(spec.evaluationsPerFullRun == 6)
+    }
+
+    @Test func unknownKeysAreErrorsNamingPathAndLine() throws {
+        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "seedz", line: 17)) {
+            try Self.parse(Self.valid + "\nseedz: [1]")
+        }
+        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "models.large.scratch.layer", line: 8)) {
+            try Self.parse(Self.edited("{layers: 2, hidden: 32", "{layer: 2, layers: 2, hidden: 32"))
+        }
+        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "methods[1].patient", line: 13)) {
+            try Self.parse(Self.edited("patience: 3}", "patient: 3}"))
+        }
+        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "task.embedded.train_sise", line: 2)) {
+            try Self.parse(Self.edited("train_size: 200", "train_sise: 200"))
+        }
+    }
+
+    @Test func outOfRangeValuesAreErrors() throws {
+        func outOfRange(_ yaml: String, path: String) {
+            do {
+                _ = try Self.parse(yaml)
+                Issue.record("accepted \(path)")
+            } catch let ExperimentError.outOfRange(_, errorPath, _, _) {
+                #expect(errorPath == path)
+            } catch {
+                Issue.record("\(path): unexpected \(error)")
+            }
+        }
+        outOfRange(Self.edited("patience: 3}", "patience: 0}"), path: "methods[1].patience")
+        // 6 evaluations in a full run: patience 6 could never stop training.
+        outOfRange(Self.edited("patience: 3}", "patience: 6}"), path: "methods[1].patience")
+        outOfRange(Self.edited("rate: 0.25", "rate: 1.5"), path: "methods[2].rate")
+        outOfRange(Self.edited("rate: 0.25", "rate: 0"), path: "methods[2].rate")
+        outOfRange(Self.edited("learning_rate: 1e-3", "learning_rate: -1e-3"), path: "models.tiny.learning_rate")
+        outOfRange(Self.edited("label_noise: 0.05", "label_noise: 1.5"), path: "task.embedded.label_noise")
+        outOfRange(Self.edited("heads: 4,", "heads: 3,"), path: "models.large.scratch.heads")
+        outOfRange(Self.edited("eval_interval: 10", "eval_interval: 100"), path: "training.eval_interval")
+        outOfRange(Self.edited("seeds: [0, 1]", "seeds: []"), path: "seeds")
+    }
+
+    @Test func invalidValuesAndReferencesAreErrors() throws {
+        #expect(throws: ExperimentError.invalidValue(file: "test.yaml", path: "methods[2].reference", line: 14,
+                                                     reason: "\"small\" is not one of the models")) {
+            try Self.parse(Self.edited("reference: tiny, model: large, mode: hard", "reference: small, model: large, mode: hard"))
+        }
+        #expect(throws: ExperimentError.invalidValue(file: "test.yaml", path: "methods[0].patience", line: 12,
+                                                     reason: "only for methods erm_es and ftft (early stopping), not erm")) {
+            try Self.parse(Self.edited("method: erm, model: large}", "method: erm, model: large, patience: 2}"))
+        }
+        #expect(throws: ExperimentError.duplicateKey(file: "test.yaml", path: "threads", line: 5)) {
+            try Self.parse(Self.edited("threads: 1", "threads: 1\nthreads: 2"))
+        }
+        do {
+            _ = try Self.parse(Self.edited("max_steps: 60", "max_steps: sixty"))
+            Issue.record("accepted max_steps: sixty")
+        } catch let ExperimentError.invalidValue(_, path, line, _) {
+            #expect(path == "training.max_steps" && line == 10)
+        }
+        #expect(throws: ExperimentError.self) { try Self.parse("experiment: [") }
+        #expect(throws: ExperimentError.missingKey(file: "test.yaml", path: "training.max_steps", line: 10)) {
+            try Self.parse(Self.edited("max_steps: 60, ", ""))
+        }
+    }
+
+    @Test func missingDataFilesAndModelsAreErrors() throws {
+        let empty = try PackagePaths.temporaryDirectory("ftft-spec")
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let nli = Self.edited("{name: embedded, max_length: 40, embedded: {train_size: 200, label_noise: 0.05}}",
+                              "{name: nli, data_root: \(empty.path)}")
+        do {
+            _ = try Self.parse(nli)
+            Issue.record("accepted a data root without data")
+        } catch let ExperimentError.missingFile(_, path, line, missing) {
+            #expect(path == "task.data_root" && line == 2 && missing.contains("dev_matched_bert100.tsv.gz"))
+        }
+        let pretrained = Self.edited("tiny: {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}, learning_rate: 1e-3}",
+                                     "tiny: {pretrained: no-such-model, learning_rate: 1e-3}")
+        do {
+            _ = try Self.parse(pretrained, base: empty.path)
+            Issue.record("accepted a missing model directory")
+        } catch let ExperimentError.missingFile(_, path, line, missing) {
+            #expect(path == "models.tiny.pretrained" && line == 6 && missing.contains("\(empty.path)/no-such-model"))
+        }
+    }
+}
