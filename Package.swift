@@ -66,6 +66,21 @@ let package = Package(
             dependencies: ["FTFTEncoder", "FTFTTensors", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/TrainingStep",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The regression gate (bounds in Benchmarks/thresholds.json) and the in-process yardsticks of the suites below.
+        .target(name: "FTFTBenchmarkSupport", dependencies: ["FTFTTensors"], path: "Benchmarks/Support"),
+        .executableTarget(
+            name: "Kernels",
+            dependencies: ["FTFTBenchmarkSupport", "FTFTEncoder", "FTFTTensors", "FTFTTraining", "FTFTTestSupport",
+                           .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/Kernels",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "DataPath",
+            dependencies: ["FTFTBenchmarkSupport", "FTFTText", "FTFTData", "FTFTCartography", "FTFTStore", "FTFTIO",
+                           "FTFTTensors", "FTFTTestSupport", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/DataPath",
+            exclude: ["make_tokenizer_reference.py", "tokenizer-reference.json"],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
 
         // MARK: Tests
         .target(name: "FTFTTestSupport", dependencies: ["FTFTTensors", "FTFTIO"], path: "Tests/FTFTTestSupport"),
