@@ -30,5 +30,6 @@ let package = Package(
         fuzzTarget("vocabulary"),
         fuzzTarget("tokenizer-json"),
         fuzzTarget("cartography"),
+        fuzzTarget("experiment"),
     ]
 )

@@ -142,6 +142,47 @@ def seeds():
         "td-metrics": '{"guid": 1, "index": 0, "threshold_closeness": 0.2, "confidence": 0.5, "variability": 0.2, '
                       '"correctness": 3, "forgetfulness": 0}\n',
     }
+    # Experiment files: the project's own (experiments/*.yaml) and one of every task kind and method.
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out["experiment"] = {}
+    folder = os.path.join(root, "experiments")
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if name.endswith(".yaml"):
+            with open(os.path.join(folder, name)) as f:
+                out["experiment"][name] = f.read()
+    out["experiment"]["all-keys"] = """experiment: fuzz
+description: "every key"
+task:
+  name: files
+  labels: [a, b]
+  metric: macro_f1
+  max_length: 32
+  train: {name: train, path: train.jsonl, format: jsonl, text: text, pair: pair, label: label, id: id}
+  validation: {name: dev, path: dev.csv, format: csv, text: text, label: label}
+  ood_dev: [{name: ood, path: ood.tsv, format: tsv, text: text, label: label}]
+  ood_test: []
+seeds: [0, 1]
+threads: 2
+compute_unit: big
+keep_checkpoints: true
+store_logits: false
+models:
+  small: {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32, dropout: 0.0, initializer_range: 0.25}, learning_rate: 1e-3, tokenizer: vocab.txt}
+  big: {pretrained: model, learning_rate: 2e-5}
+training: {max_steps: 100, batch_size: 8, warmup_rate: 0.1, eval_interval: 10, eval_batch_size: 16, adam_eps: 1e-6, weight_decay: 0.01, max_grad_norm: null}
+methods:
+  - {label: ES, method: erm_es, model: big, patience: 3}
+  - {label: DM, method: dm, reference: small, model: big, mode: hard, rate: 0.25, rule: cartography, ddof: 0}
+  - {label: R, method: random_dm, model: big, rate: 0.5, rule: exact}
+  - {label: F, method: ftft, reference: small, model: big}
+"""
+    out["experiment"]["nli"] = """experiment: nli
+task: {name: nli, data_root: data, train_limit: 100, eval_limit: 50, sample_seed: 3, validation_fraction: 0.2, split_seed: 1}
+seeds: [0]
+models: {m: {pretrained: model, learning_rate: 2e-5}}
+training: {max_steps: 10, eval_interval: 5}
+methods: [{label: E, method: erm, model: m}]
+"""
     return out
 
 

@@ -4,7 +4,8 @@
 #
 #   scripts/fuzz.sh [target|all] [seconds per target]      (defaults: all, 60)
 #
-# Targets: safetensors jsonl csv tsv tokenizer vocabulary tokenizer-json cartography (Fuzz/Sources/fuzz-<target>).
+# Targets: safetensors jsonl csv tsv tokenizer vocabulary tokenizer-json cartography experiment
+# (Fuzz/Sources/fuzz-<target>).
 # Seeds come from Fuzz/make_seeds.py. Per target, in Fuzz/.build/fuzz/<target>/: corpus/ (grows across runs),
 # crashes/ (inputs that failed a check or crashed; each becomes a parser fix and a case in
 # Tests/ReliabilityTests/Corpus), last.log. Prints executions and crashes per target; exits 1 if any crashed.
@@ -15,7 +16,7 @@
 # error in Swift 6.3 on Linux), so the link uses lld, which the toolchain ships.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-all=(safetensors jsonl csv tsv tokenizer vocabulary tokenizer-json cartography)
+all=(safetensors jsonl csv tsv tokenizer vocabulary tokenizer-json cartography experiment)
 which="${1:-all}"
 seconds="${2:-60}"
 if [ "$which" = all ]; then targets=("${all[@]}"); else targets=("$which"); fi
