@@ -81,6 +81,12 @@ let package = Package(
             path: "Benchmarks/DataPath",
             exclude: ["make_tokenizer_reference.py", "tokenizer-reference.json"],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "PipelineCost",
+            dependencies: ["FTFTBenchmarkSupport", "FTFTExperiments", "FTFTStore", "FTFTEncoder", "FTFTTensors",
+                           .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/PipelineCost",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
 
         // MARK: Tests
         .target(name: "FTFTTestSupport", dependencies: ["FTFTTensors", "FTFTIO"], path: "Tests/FTFTTestSupport"),

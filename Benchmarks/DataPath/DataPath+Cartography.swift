@@ -60,7 +60,7 @@ enum DataMapWorkload {
 
 /// Cartography's `dynamics_epoch_{e}.jsonl` files of the workload: export, import, and the raw file I/O of the same
 /// bytes that each is compared with in the same process (AtomicFile.write — temporary file, fsync, rename — for
-/// export, as the writer uses it; a whole-file read for import).
+/// export, as the writer uses it; reading and scanning every byte for import).
 final class DynamicsFilesWorkload: @unchecked Sendable {
     let dynamics: TrainingDynamics
     let folder: String
@@ -94,8 +94,16 @@ final class DynamicsFilesWorkload: @unchecked Sendable {
         try CartographyFiles.readDynamics(folder: folder, threads: threads)
     }
 
-    func rawRead() throws -> Int {
-        try paths.reduce(0) { $0 + (try Data(contentsOf: URL(fileURLWithPath: $1))).count }
+    /// The import yardstick: read every file and touch every byte once (counting line feeds), the least any
+    /// importer does. A bare read from the page cache is a memory copy whose time varies too much to divide by.
+    func readAndScan() throws -> (bytes: Int, lines: Int) {
+        var bytes = 0, lines = 0
+        for path in paths {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes += data.count
+            data.withUnsafeBytes { raw in for byte in raw where byte == 0x0A { lines += 1 } }
+        }
+        return (bytes, lines)
     }
 
     /// Exports, keeps the bytes (for the raw-write yardstick), and checks the round trip. Cartography's files hold
