@@ -9,7 +9,7 @@ public enum DemoExperiment {
         # examples, at chance OOD) and 1-7 sentiment words whose majority (always by one word) is the label.
         # Reference model: tiny (1 layer, width 32); main model: large (2 layers, width 64). 600 steps of batch 32
         # (6.4 epochs); evaluation every 30 steps (about one epoch of the 33 % subset). Measured (README table): in this
-        # budget tiny mostly stays on the shortcut while large learns most of the real rule.
+        # budget tiny stays on the shortcut, and large learns most of the real rule in 2 of 3 seeds.
         experiment: embedded-demo
         description: "The built-in embedded task (topic-word shortcut, 10 % shortcut-breaking training sentences, 10 % label noise, OOD sets where the topic is at chance); models trained from scratch."
         task: {name: embedded, max_length: 64}
