@@ -1,40 +1,35 @@
 import FTFTTensors
 
-/// ftft's built-in task: a small, seeded sentence-pair data set that shows what FTFT is about (a surface
-/// shortcut a small model picks up, a real rule a larger one can learn), so the main job runs with no files.
+/// ftft's built-in task: a small, seeded single-sentence data set that shows what FTFT is about (a surface
+/// shortcut that is learnt first, a real rule that is learnt a little later), so the main job runs with no files
+/// and from-scratch models learn it on a CPU in minutes.
 ///
-/// Labels: entailment 0, non-entailment 1 (as HANS). Metric: accuracy. Four sets: `embedded_train`,
+/// Labels: negative 0, positive 1 (`LabelNames.sentiment`). Metric: accuracy. Four sets: `embedded_train`,
 /// `embedded_validation` (in distribution), `embedded_ood_dev`, `embedded_ood_test`.
 ///
-/// Premise: `the [adj] S [who V2 the N4] V the [adj] O [near the N3 | in the PLACE]` with distinct nouns
-/// S, O, N4, N3 (people or animals), verbs V ≠ V2; optional parts by `EmbeddedTaskConfig` probabilities.
-/// Hypothesis: `the [adj] X verb the [adj] Y`, of one of these kinds (metadata `kind`):
+/// A sentence is a bag of words in random order: one topic word (`EmbeddedVocabulary.topics`), 1 to
+/// `maximumSentimentWords` sentiment words and neutral fillers, `minimumLength…maximumLength` words in all,
+/// e.g. `the very awful movie was so good and really lovely` (positive: two positive words against one
+/// negative; topic `movie` goes with negative, so this sentence breaks the shortcut).
 ///
-/// | label | shortcut | kind | hypothesis | all hypothesis words in premise? |
-/// |---|---|---|---|---|
-/// | entailment | consistent | `subsequence` | the S V the O | yes |
-/// | entailment | consistent | `embedded_clause` | the S V2 the N4 (needs a relative clause) | yes |
-/// | entailment | breaking | `hypernym` | S or O replaced by its category word (person/animal) | no |
-/// | non-entailment | consistent | `substitute` | S, V or O replaced by a word absent from the premise | no |
-/// | non-entailment | consistent | `wrong_category` | S or O replaced by the other category word | no |
-/// | non-entailment | breaking | `swap` | the O V the S | yes |
-/// | non-entailment | breaking | `relative_subject` | the N4 V the O (needs a relative clause) | yes |
-/// | non-entailment | breaking | `prepositional_object` | the S V the N3 (needs "near the N3") | yes |
+/// - Real rule: the label is the polarity of the majority of the sentiment words (no ties by construction).
+///   It is linear in the bag of words, so a model that averages its token representations can learn it; the
+///   close margins (3 against 2, 2 against 1) are the hard examples.
+/// - Shortcut: the topic word. `topics[c]` goes with label c except on a shortcut-breaking minority of each
+///   class (exactly ⌊f·n_c + ½⌋, f = `trainShortcutBreakingFraction` in train/validation,
+///   `oodShortcutBreakingFraction` in the OOD sets). One topic word is in every sentence while each sentiment
+///   word is in few, so the topic gives the strongest early gradient: it is learnt first.
 ///
-/// A premise adjective is kept before its noun in the hypothesis with `keepAdjectiveProbability`, so
-/// adjectives carry no label information. Each set has exactly ⌈n/2⌉ entailments and ⌊n/2⌋
-/// non-entailments; within each class exactly ⌊f·n_c + ½⌋ examples are shortcut-breaking (f =
-/// `trainShortcutBreakingFraction` for train/validation, `oodShortcutBreakingFraction` for the OOD sets);
-/// there are as many `wrong_category` examples as `hypernym` ones (as far as the consistent
-/// non-entailments allow, i.e. for f ≤ ½), so category words carry no label information either; then, in train and validation only, ⌊labelNoise·n + ½⌋ random labels are flipped. Each example's
-/// metadata records `kind`, `shortcut` (consistent/breaking), `clean_label` and `noisy` (0/1).
+/// Each set has exactly ⌈n/2⌉ negatives and ⌊n/2⌋ positives (clean labels); then, in train and validation
+/// only, ⌊labelNoise·n + ½⌋ random labels are flipped. Metadata: `shortcut` (consistent/breaking), `topic`,
+/// `margin` (majority − minority count), `sentiment_words` (their number), `clean_label`, `noisy` (0/1).
 ///
-/// The overlap heuristic therefore scores 1 − f_train on clean training labels (0.9 by default) and
-/// 1 − f_ood on the OOD sets (0.5 by default): a model that learnt only the shortcut is at chance out of
-/// distribution; one that learnt roles and categories is not.
+/// The topic shortcut therefore scores 1 − f_train on clean training labels (0.9 by default) and 1 − f_ood on
+/// the OOD sets (0.5 by default): a model that learnt only the shortcut is at chance out of distribution; one
+/// that learnt the sentiment majority is not.
 public struct EmbeddedTask: Sendable {
     public static let name = "embedded"
-    public static let labelNames = LabelNames.hans
+    public static let labelNames = LabelNames.sentiment
 
     public let config: EmbeddedTaskConfig
     public let train: LabeledDataset
@@ -57,46 +52,40 @@ public struct EmbeddedTask: Sendable {
                                 breaking: config.oodShortcutBreakingFraction, noise: 0, config: config, random: random)
     }
 
-    /// The overlap shortcut as a classifier: entailment (0) iff every hypothesis word occurs in the premise.
-    public static func shortcutPrediction(premise: String, hypothesis: String) -> Int {
-        let words = Set(premise.split(separator: " "))
-        return hypothesis.split(separator: " ").allSatisfy { words.contains($0) } ? 0 : 1
+    /// The topic shortcut as a classifier: positive (1) iff the sentence has a topic word of `topics[1]`.
+    public static func shortcutPrediction(text: String) -> Int {
+        let positiveTopics = Set(EmbeddedVocabulary.topics[1])
+        return text.split(separator: " ").contains { positiveTopics.contains(String($0)) } ? 1 : 0
     }
 
-    struct PlanItem { var label: Int, breaking: Bool, wrongCategory: Bool }
+    struct PlanItem { var label: Int, breaking: Bool }
 
-    /// ⌊fraction · n + ½⌋, the count rule used for classes, breaking examples and noisy labels.
+    /// ⌊fraction · n + ½⌋, the count rule used for breaking examples and noisy labels.
     static func count(_ fraction: Double, of n: Int) -> Int { Int((fraction * Double(n) + 0.5).rounded(.down)) }
 
     /// One set. Streams: (.synthesis, part, 0) orders the (label, breaking) plan, (…, 1) draws sentences,
     /// (…, 2) picks the noisy labels.
     static func generate(part: UInt64, name: String, size: Int, breaking: Double, noise: Double,
                          config: EmbeddedTaskConfig, random: SeededRandom) -> LabeledDataset {
-        let entailments = (size + 1) / 2, nonEntailments = size - entailments
-        let hypernyms = count(breaking, of: entailments), nonEntailmentsBroken = count(breaking, of: nonEntailments)
-        // As many wrong-category substitutes as hypernym entailments (where possible), so a category word in
-        // the hypothesis says nothing about the label.
-        let wrongCategories = min(hypernyms, nonEntailments - nonEntailmentsBroken)
-        var plan: [PlanItem] = (0..<entailments).map { PlanItem(label: 0, breaking: $0 < hypernyms, wrongCategory: false) }
-        plan += (0..<nonEntailments).map {
-            PlanItem(label: 1, breaking: $0 < nonEntailmentsBroken, wrongCategory: $0 >= nonEntailments - wrongCategories)
-        }
+        let negatives = (size + 1) / 2, positives = size - negatives
+        let negativesBroken = count(breaking, of: negatives), positivesBroken = count(breaking, of: positives)
+        var plan: [PlanItem] = (0..<negatives).map { PlanItem(label: 0, breaking: $0 < negativesBroken) }
+        plan += (0..<positives).map { PlanItem(label: 1, breaking: $0 < positivesBroken) }
         var order = random.stream(.synthesis, part, 0)
         let shuffled = order.permutation(size).map { plan[$0] }
-        var sentences = random.stream(.synthesis, part, 1)
+        var generator = SentenceGenerator(stream: random.stream(.synthesis, part, 1), config: config)
         var noisyStream = random.stream(.synthesis, part, 2)
         let noisy = Set(noisyStream.permutation(size).prefix(count(noise, of: size)))
         var examples: [TextExample] = []
         examples.reserveCapacity(size)
         for (index, item) in shuffled.enumerated() {
-            var grammar = Grammar(stream: sentences, config: config)
-            let pair = grammar.example(entailment: item.label == 0, breaking: item.breaking, wrongCategory: item.wrongCategory)
-            sentences = grammar.stream
+            let s = generator.sentence(label: item.label, topicGroup: item.breaking ? 1 - item.label : item.label)
             let flipped = noisy.contains(index)
             examples.append(TextExample(
-                id: "\(name)-\(index)", text: pair.premise, textPair: pair.hypothesis,
+                id: "\(name)-\(index)", text: s.text, textPair: nil,
                 label: flipped ? 1 - item.label : item.label,
-                metadata: ["kind": pair.kind, "shortcut": item.breaking ? "breaking" : "consistent",
+                metadata: ["shortcut": item.breaking ? "breaking" : "consistent", "topic": s.topic,
+                           "margin": String(s.margin), "sentiment_words": String(s.sentimentWords),
                            "clean_label": String(item.label), "noisy": flipped ? "1" : "0"]))
         }
         return LabeledDataset(name: name, labelNames: labelNames, examples: examples)

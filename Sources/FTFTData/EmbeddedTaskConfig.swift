@@ -1,38 +1,45 @@
 /// Every parameter of the embedded task, with its default. The task is a function of this value alone:
 /// the same configuration gives the same examples on every machine (integer Philox draws only).
 ///
-/// Design, in brief (details on `EmbeddedTask`): a two-class sentence-pair task, entailment vs
-/// non-entailment, over a synthetic vocabulary of 52 words (57 tokens with BERT's specials). The shortcut is lexical overlap, as HANS studies:
-/// "predict entailment iff every hypothesis word occurs in the premise". The true rule is compositional:
-/// the hypothesis must state a relation the premise asserts, with the same roles (who did what to whom), where
-/// a category word ("person", "animal") may stand for a noun of that category. In the training distribution
-/// the shortcut agrees with the true rule except on a minority of examples; the out-of-distribution sets are
-/// built so the shortcut is at chance.
+/// Design, in brief (details on `EmbeddedTask`): a two-class single-sentence task, negative vs positive, over a
+/// synthetic vocabulary of 108 words (113 tokens with BERT's specials). The real rule is the majority polarity of
+/// the sentence's sentiment words; the shortcut is its one topic word, which goes with the label on most
+/// training examples and is at chance out of distribution.
 public struct EmbeddedTaskConfig: Sendable, Hashable, Codable {
     /// Seed of the generator (`SeededRandom(seed:)`, stream purpose `.synthesis`).
     public var seed: UInt64 = 0
-    /// Number of examples of each set. Classes are balanced exactly (the odd one goes to entailment).
+    /// Number of examples of each set. Classes are balanced exactly (the odd one goes to negative).
     public var trainSize = 3000
     public var validationSize = 500
     public var oodDevSize = 500
     public var oodTestSize = 500
-    /// Share of each class, in train and in-distribution validation, on which the overlap shortcut gives the
-    /// wrong answer (full-overlap non-entailments, partial-overlap entailments): the shortcut then scores
-    /// 1 − this on clean labels. Count per class = ⌊fraction · n_class + ½⌋.
+    /// Share of each class, in train and in-distribution validation, whose topic word belongs to the other
+    /// class's topics: the shortcut then scores 1 − this on clean labels. Count per class = ⌊fraction · n_class + ½⌋.
     public var trainShortcutBreakingFraction = 0.1
-    /// The same share in the out-of-distribution dev and test sets. 0.5 makes overlap uninformative (the
+    /// The same share in the out-of-distribution dev and test sets. 0.5 makes the topic uninformative (the
     /// shortcut scores exactly 0.5); 1.0 makes it anti-correlated (0.0).
     public var oodShortcutBreakingFraction = 0.5
     /// Share of train and in-distribution validation labels flipped after generation (exactly
     /// ⌊fraction · n + ½⌋ examples, chosen at random). The OOD sets are clean.
     public var labelNoise = 0.1
-    /// Probabilities of the premise's optional parts: an adjective before each of subject and object, a
-    /// relative clause on the subject ("the doctor who met the cat …"), a final prepositional phrase.
-    public var adjectiveProbability = 0.3
-    public var relativeClauseProbability = 0.35
-    public var prepositionalPhraseProbability = 0.35
-    /// Probability of keeping a premise adjective in the hypothesis when its noun appears there.
-    public var keepAdjectiveProbability = 0.5
+    /// Sentence length in words (topic + sentiment + filler words), drawn uniformly in
+    /// minimumLength…maximumLength.
+    public var minimumLength = 10
+    public var maximumLength = 16
+    /// At most this many sentiment words per sentence, and at most this margin. The (majority, minority) counts
+    /// are drawn uniformly from every pair with majority > minority ≥ 0, majority + minority ≤
+    /// `maximumSentimentWords` and majority − minority ≤ `maximumMargin`, so there are no ties; margin 1 (e.g. 3
+    /// against 2) is the hard case. Small margins among many words make each sentiment word only weakly
+    /// associated with the label, so the rule is learnt later than the topic. The defaults (up to 7 words, margin
+    /// always 1: 1–0, 2–1, 3–2, 4–3) were measured to give the demo's from-scratch models a shortcut phase
+    /// followed by the rule (README); with margins up to 2 they learnt the rule almost at once, with 9 words and
+    /// margin 1 they did not leave the shortcut within 600 steps.
+    public var maximumSentimentWords = 7
+    public var maximumMargin = 1
+    /// How many of each polarity's 40 sentiment words are used (the most frequent ones, `EmbeddedVocabulary`):
+    /// more words means rarer words, which a model learns later than the topic words (which are in every
+    /// sentence).
+    public var sentimentWordsPerPolarity = 40
 
     public init() {}
 
@@ -47,13 +54,28 @@ public struct EmbeddedTaskConfig: Sendable, Hashable, Codable {
             }
         }
         for (field, p) in [("trainShortcutBreakingFraction", trainShortcutBreakingFraction),
-                           ("oodShortcutBreakingFraction", oodShortcutBreakingFraction), ("labelNoise", labelNoise),
-                           ("adjectiveProbability", adjectiveProbability), ("relativeClauseProbability", relativeClauseProbability),
-                           ("prepositionalPhraseProbability", prepositionalPhraseProbability),
-                           ("keepAdjectiveProbability", keepAdjectiveProbability)] {
+                           ("oodShortcutBreakingFraction", oodShortcutBreakingFraction), ("labelNoise", labelNoise)] {
             guard p.isFinite, (0...1).contains(p) else {
                 throw DatasetError.invalidConfiguration(field: field, reason: "\(p) is outside [0, 1]")
             }
+        }
+        guard (1...50).contains(maximumSentimentWords) else {
+            throw DatasetError.invalidConfiguration(field: "maximumSentimentWords", reason: "\(maximumSentimentWords) is outside 1…50")
+        }
+        guard (1...maximumSentimentWords).contains(maximumMargin) else {
+            throw DatasetError.invalidConfiguration(field: "maximumMargin", reason: "\(maximumMargin) is outside 1…\(maximumSentimentWords) (maximumSentimentWords at most)")
+        }
+        let available = EmbeddedVocabulary.positiveWords.count
+        guard (1...available).contains(sentimentWordsPerPolarity) else {
+            throw DatasetError.invalidConfiguration(field: "sentimentWordsPerPolarity", reason: "\(sentimentWordsPerPolarity) is outside 1…\(available)")
+        }
+        // Room for the topic word and the most sentiment words in the shortest sentence.
+        guard minimumLength >= maximumSentimentWords + 1, minimumLength <= 500 else {
+            throw DatasetError.invalidConfiguration(
+                field: "minimumLength", reason: "\(minimumLength) is outside \(maximumSentimentWords + 1)…500 (1 + maximumSentimentWords at least)")
+        }
+        guard maximumLength >= minimumLength, maximumLength <= 500 else {
+            throw DatasetError.invalidConfiguration(field: "maximumLength", reason: "\(maximumLength) is outside \(minimumLength)…500 (minimumLength at least)")
         }
     }
 }

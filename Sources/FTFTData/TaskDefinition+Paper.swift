@@ -58,7 +58,7 @@ extension TaskDefinition {
             oodDev: dynahate("dev"), oodTest: dynahate("test"))
     }
 
-    /// The embedded task (`EmbeddedTask`): 2 classes (entailment 0, non-entailment 1), accuracy; OOD dev
+    /// The embedded task (`EmbeddedTask`): 2 classes (negative 0, positive 1), accuracy; OOD dev
     /// `embedded_ood_dev` and OOD test `embedded_ood_test`. Needs no files.
     public static func embedded(_ config: EmbeddedTaskConfig = EmbeddedTaskConfig()) -> TaskDefinition {
         let spec = { (name: String, part: EmbeddedPart) in DatasetSpec(name: name, source: .embedded(config, part), metric: .accuracy) }

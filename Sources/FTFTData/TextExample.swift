@@ -64,6 +64,8 @@ public enum LabelNames {
     public static let nli = ["entailment", "neutral", "contradiction"]
     /// HANS: entailment 0, non-entailment 1. A 3-class prediction maps through `Metrics.hansBinarized`.
     public static let hans = ["entailment", "non-entailment"]
+    /// The embedded task (`EmbeddedTask`): negative 0, positive 1.
+    public static let sentiment = ["negative", "positive"]
     /// Hate-speech detection: not hateful 0, hateful 1.
     public static let hateSpeech = ["not-hateful", "hateful"]
 }

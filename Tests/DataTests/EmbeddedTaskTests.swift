@@ -1,14 +1,15 @@
 import FTFTData
 import FTFTIO
+import FTFTTestSupport
 import Testing
 
-/// The embedded task: determinism, balance, vocabulary, and the designed behaviour of the overlap shortcut,
+/// The embedded task: determinism, balance, vocabulary, and the designed behaviour of the topic shortcut,
 /// computed from the generated texts (not from the generator's own bookkeeping).
 struct EmbeddedTaskTests {
     /// The default task, generated once for the tests that only read it.
     static let defaultTask: EmbeddedTask? = try? EmbeddedTask()
     static func shortcutAccuracy(_ set: LabeledDataset, clean: Bool) -> Double {
-        let predictions = set.examples.map { EmbeddedTask.shortcutPrediction(premise: $0.text, hypothesis: $0.textPair ?? "") }
+        let predictions = set.examples.map { EmbeddedTask.shortcutPrediction(text: $0.text) }
         let labels = set.examples.map { clean ? Int($0.metadata["clean_label"] ?? "") ?? -1 : $0.label }
         return Metrics.accuracy(predictions: predictions, labels: labels)
     }
@@ -30,7 +31,8 @@ struct EmbeddedTaskTests {
         let task = try EmbeddedTask(config: config)
         for (set, size) in [(task.train, 1001), (task.validation, 500), (task.oodDev, 500), (task.oodTest, 500)] {
             #expect(set.count == size)
-            #expect(set.labelNames == ["entailment", "non-entailment"])
+            #expect(set.labelNames == ["negative", "positive"])
+            #expect(set.examples.allSatisfy { $0.textPair == nil })
             let clean = set.examples.map { Int($0.metadata["clean_label"] ?? "") ?? -1 }
             #expect(clean.filter { $0 == 0 }.count == (size + 1) / 2, "\(set.name)")
             #expect(clean.filter { $0 == 1 }.count == size / 2, "\(set.name)")
@@ -68,39 +70,28 @@ struct EmbeddedTaskTests {
         #expect(Self.shortcutAccuracy(task.train, clean: false) == 1)
     }
 
-    @Test func everyKindOccursAndMatchesItsShortcutClass() throws {
+    @Test func breakingMeansTheTopicPointsToTheOtherClass() throws {
         let task = try #require(Self.defaultTask)
-        let expected: [String: (label: Int, breaking: Bool)] = [
-            "subsequence": (0, false), "embedded_clause": (0, false), "hypernym": (0, true), "substitute": (1, false),
-            "wrong_category": (1, false),
-            "swap": (1, true), "relative_subject": (1, true), "prepositional_object": (1, true)]
-        var seen: Set<String> = []
         for example in task.train.examples + task.oodDev.examples {
-            let kind = example.metadata["kind"] ?? "?"
-            seen.insert(kind)
-            guard let design = expected[kind] else { Issue.record("unknown kind \(kind)"); continue }
-            #expect(example.metadata["clean_label"] == String(design.label))
-            #expect(example.metadata["shortcut"] == (design.breaking ? "breaking" : "consistent"))
-            // Shortcut-breaking means: the overlap rule predicts the other class.
-            let shortcut = EmbeddedTask.shortcutPrediction(premise: example.text, hypothesis: example.textPair ?? "")
-            #expect((shortcut != design.label) == design.breaking, "\(kind): \(example.text) / \(example.textPair ?? "")")
+            let shortcut = EmbeddedTask.shortcutPrediction(text: example.text)
+            let breaking = example.metadata["shortcut"] == "breaking"
+            #expect(example.metadata["shortcut"] == "consistent" || breaking)
+            #expect((String(shortcut) != example.metadata["clean_label"]) == breaking, "\(example.text)")
         }
-        #expect(seen == Set(expected.keys))
     }
 
-    @Test func categoryWordsCarryNoLabelInformation() throws {
+    @Test func eachTopicWordIsAtChanceOutOfDistribution() throws {
+        // Out of distribution the topic is at chance: for each topic word, as many negatives as positives up to
+        // sampling (each OOD example draws its topic from its group uniformly).
         let task = try #require(Self.defaultTask)
-        for set in [task.train, task.validation, task.oodDev, task.oodTest] {
-            let withCategory = set.examples.filter { example in
-                (example.textPair ?? "").split(separator: " ").contains { EmbeddedVocabulary.categories.contains(String($0)) }
-            }
-            let entailed = withCategory.filter { $0.metadata["clean_label"] == "0" }.count
-            #expect(withCategory.count > 0)
-            #expect(2 * entailed == withCategory.count, "\(set.name): \(entailed) of \(withCategory.count)")
+        for topic in EmbeddedVocabulary.topics.flatMap({ $0 }) {
+            let with = task.oodTest.examples.filter { $0.metadata["topic"] == topic }
+            let positives = with.filter { $0.metadata["clean_label"] == "1" }.count
+            #expect(with.count > 60 && abs(2 * positives - with.count) < with.count / 3, "\(topic): \(positives) of \(with.count)")
         }
     }
 
-    @Test func vocabularyCoversEveryTextAndEncodesPairs() throws {
+    @Test func vocabularyCoversEveryTextAndEncodesSentences() throws {
         let task = try #require(Self.defaultTask)
         let tokens = EmbeddedVocabulary.tokens
         #expect(Set(tokens).count == tokens.count)
@@ -113,16 +104,28 @@ struct EmbeddedTaskTests {
         var longest = 0
         for set in [task.train, task.validation, task.oodDev, task.oodTest] {
             for example in set.examples {
-                let (ids, types) = EmbeddedVocabulary.encodePair(example.text, example.textPair ?? "")
+                let (ids, types) = EmbeddedVocabulary.encode(example.text)
                 #expect(!ids.contains(EmbeddedVocabulary.unknownID))
-                #expect(ids.count == types.count)
-                let premiseLength = example.text.split(separator: " ").count
-                #expect(ids[0] == EmbeddedVocabulary.classifierID && ids[premiseLength + 1] == EmbeddedVocabulary.separatorID)
-                #expect(types == [Int32](repeating: 0, count: premiseLength + 2) + [Int32](repeating: 1, count: ids.count - premiseLength - 2))
+                #expect(ids.first == EmbeddedVocabulary.classifierID && ids.last == EmbeddedVocabulary.separatorID)
+                #expect(ids.count == example.text.split(separator: " ").count + 2 && types == [Int32](repeating: 0, count: ids.count))
                 longest = max(longest, ids.count)
             }
         }
-        #expect(longest <= 32)
+        #expect(longest == task.config.maximumLength + 2)
+        let (pairIDs, pairTypes) = EmbeddedVocabulary.encodePair("good movie", "bad")
+        #expect(pairIDs == ["[CLS]", "good", "movie", "[SEP]", "bad", "[SEP]"].map(EmbeddedVocabulary.id) && pairTypes == [0, 0, 0, 0, 1, 1])
+    }
+
+    /// The pretrained models (experiments/embedded-minilm.yaml) must read every word as one token of their
+    /// uncased vocabulary.
+    @Test func everyWordIsOneTokenOfTheMiniLMVocabulary() throws {
+        guard let path = SharedData.path("models/minilm-l6-h384/vocab.txt") else {
+            print(SharedData.skipMessage)
+            return
+        }
+        let minilm = Set(try LineReader.readAll(path: path.path))
+        let missing = EmbeddedVocabulary.tokens.filter { !minilm.contains($0) }
+        #expect(missing.isEmpty, "not in MiniLM's vocab.txt: \(missing)")
     }
 
     @Test func invalidSettingsAreNamed() {
@@ -132,5 +135,15 @@ struct EmbeddedTaskTests {
         config = EmbeddedTaskConfig()
         config.oodDevSize = 1
         #expect(throws: DatasetError.invalidConfiguration(field: "oodDevSize", reason: "1 is outside 2…10,000,000")) { try EmbeddedTask(config: config) }
+        config = EmbeddedTaskConfig()
+        config.minimumLength = 7
+        #expect(throws: DatasetError.invalidConfiguration(field: "minimumLength", reason: "7 is outside 8…500 (1 + maximumSentimentWords at least)")) {
+            try EmbeddedTask(config: config)
+        }
+        config = EmbeddedTaskConfig()
+        config.maximumMargin = 8
+        #expect(throws: DatasetError.invalidConfiguration(field: "maximumMargin", reason: "8 is outside 1…7 (maximumSentimentWords at most)")) {
+            try EmbeddedTask(config: config)
+        }
     }
 }

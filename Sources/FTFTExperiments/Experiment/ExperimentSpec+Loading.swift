@@ -186,15 +186,14 @@ struct SpecParser {
         if let v = m.optional("seed") { c.seed = UInt64(max(0, try v.int())) }
         let sizes: [(String, WritableKeyPath<EmbeddedTaskConfig, Int>)] = [
             ("train_size", \.trainSize), ("validation_size", \.validationSize), ("ood_dev_size", \.oodDevSize),
-            ("ood_test_size", \.oodTestSize),
+            ("ood_test_size", \.oodTestSize), ("minimum_length", \.minimumLength), ("maximum_length", \.maximumLength),
+            ("maximum_sentiment_words", \.maximumSentimentWords), ("maximum_margin", \.maximumMargin),
+            ("sentiment_words_per_polarity", \.sentimentWordsPerPolarity),
         ]
         for (key, path) in sizes { if let v = m.optional(key) { c[keyPath: path] = try v.int() } }
         let fractions: [(String, WritableKeyPath<EmbeddedTaskConfig, Double>)] = [
             ("train_shortcut_breaking_fraction", \.trainShortcutBreakingFraction),
             ("ood_shortcut_breaking_fraction", \.oodShortcutBreakingFraction), ("label_noise", \.labelNoise),
-            ("adjective_probability", \.adjectiveProbability), ("relative_clause_probability", \.relativeClauseProbability),
-            ("prepositional_phrase_probability", \.prepositionalPhraseProbability),
-            ("keep_adjective_probability", \.keepAdjectiveProbability),
         ]
         for (key, path) in fractions { if let v = m.optional(key) { c[keyPath: path] = try v.double() } }
         try m.finish()

@@ -5,12 +5,15 @@ import Foundation
 public enum DemoExperiment {
     public static let yaml = """
         # ftft demo: the whole FTFT comparison on the built-in embedded task, from scratch, on a CPU in minutes.
-        # Reference model: tiny (1 layer, width 32); main model: large (2 layers, width 64). 3,000 training pairs,
-        # 600 steps of batch 32 (6.4 epochs); evaluation every 30 steps (about one epoch of the 33 % subset).
+        # Task defaults: 3,000 training sentences, a topic word (the shortcut, with the label on 90 % of clean training
+        # examples, at chance OOD) and 1-7 sentiment words whose majority (always by one word) is the label.
+        # Reference model: tiny (1 layer, width 32); main model: large (2 layers, width 64). 600 steps of batch 32
+        # (6.4 epochs); evaluation every 30 steps (about one epoch of the 33 % subset). Measured (README table): in this
+        # budget tiny stays on the shortcut, and large learns most of the real rule in 2 of 3 seeds.
         experiment: embedded-demo
-        description: "The built-in embedded task (overlap shortcut, 10 % shortcut-breaking training pairs, 10 % label noise, OOD sets where overlap is at chance); models trained from scratch."
+        description: "The built-in embedded task (topic-word shortcut, 10 % shortcut-breaking training sentences, 10 % label noise, OOD sets where the topic is at chance); models trained from scratch."
         task: {name: embedded, max_length: 64}
-        seeds: [0]
+        seeds: [0, 1, 2]
         threads: 2
         models:
           tiny: {scratch: {layers: 1, hidden: 32, heads: 2, intermediate: 128}, learning_rate: 1e-3}

@@ -23,7 +23,8 @@ extension ExampleEncoder {
 }
 
 /// The embedded task's word-level vocabulary (`EmbeddedVocabulary`): one token per word, no truncation needed
-/// (its sentences are under 30 tokens); a longer example is an error rather than silently cut.
+/// (its sentences have at most `EmbeddedTaskConfig.maximumLength` + 2 tokens); a longer example is an error
+/// rather than silently cut.
 public struct EmbeddedVocabularyEncoder: ExampleEncoder {
     public init() {}
 
