@@ -30,6 +30,7 @@ public enum FTFTExitCode {
     /// Which code an error means.
     public static func code(for error: Error) -> Int32 {
         switch error {
+        case let e as PhaseFailure: return code(for: e.underlying)
         case let e as ExperimentError: return e.isInputError ? badInput : failure
         case is DatasetError, is TokenizerError, is EncoderError: return badInput
         case let e as CartographyError:

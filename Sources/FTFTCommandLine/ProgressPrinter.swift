@@ -3,7 +3,8 @@ import FTFTExperiments
 
 /// Renders pipeline events on stderr: one status line per training phase, rewritten in place (phase, seed,
 /// step, loss, examples/s, ETA), and a line per finished, reused or selected phase. Silent when stderr is not a
-/// terminal (logs and pipes stay clean), unless `verbose` asks for the per-phase lines anyway.
+/// terminal (logs and pipes stay clean), unless `verbose` asks for the per-phase lines anyway; notes (a run
+/// resumed or retried) are always shown.
 final class ProgressPrinter: @unchecked Sendable {
     let enabled: Bool
     let phaseLines: Bool
@@ -62,7 +63,7 @@ final class ProgressPrinter: @unchecked Sendable {
             guard phaseLines else { return }
             write("\(title) (seed \(seed)): selected \(count) of \(pool) training examples", newline: true)
         case .note(let text):
-            guard phaseLines else { return }
+            // Always shown, in logs too: notes say what people must know (e.g. that a run is resumed or retried).
             write(text, newline: true)
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import FTFTEncoder
 import FTFTExperiments
 import FTFTIO
+import FTFTStore
 
 /// `ftft run`: an experiment file, run or resumed.
 public struct RunCommand: ParsableCommand {
@@ -36,10 +37,14 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Engine kernels: fused (fast, default) or reference (the readable oracle; same function, slower).")
     var kernels: String = "fused"
 
+    @Option(name: .customLong("max-store-bytes"), help: "A size quota for the run store (ftft.sqlite): a write that would grow it beyond this many bytes stops the run with exit 1, the store intact; a later `ftft run` resumes. For shared disks, and how the tests reach a full disk.")
+    var maxStoreBytes: Int64?
+
     public init() {}
 
     public func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be positive") }
+        if let maxStoreBytes, maxStoreBytes < 1 { throw ValidationError("--max-store-bytes must be positive") }
         if BertClassifier.KernelPath(rawValue: kernels) == nil { throw ValidationError("--kernels must be fused or reference") }
         if let seeds, parseSeeds(seeds) == nil { throw ValidationError("--seeds must be non-negative integers separated by commas") }
     }
@@ -55,7 +60,8 @@ public struct RunCommand: ParsableCommand {
                 return
             }
             let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: experiment,
-                                                    kernelPath: BertClassifier.KernelPath(rawValue: kernels) ?? .fused)
+                                                    kernelPath: BertClassifier.KernelPath(rawValue: kernels) ?? .fused,
+                                                    storeOptions: RunStore.Options(maximumDatabaseBytes: maxStoreBytes))
             Standard.output(ExperimentReport(results: results).plain())
         }
     }
@@ -70,11 +76,12 @@ func parseSeeds(_ text: String) -> [UInt64]? {
 /// Running an experiment from the command line: progress on stderr, then the reports written beside the store.
 enum ExperimentSession {
     static func run(_ spec: ExperimentSpec, outputDirectory: String, specFile: String?,
-                    kernelPath: BertClassifier.KernelPath = .fused) throws -> ExperimentResults {
+                    kernelPath: BertClassifier.KernelPath = .fused,
+                    storeOptions: RunStore.Options = RunStore.Options()) throws -> ExperimentResults {
         let printer = ProgressPrinter()
         defer { printer.finish() }
         let runner = try ExperimentRunner(spec: spec, outputDirectory: outputDirectory, specFile: specFile,
-                                          events: printer.handle)
+                                          storeOptions: storeOptions, events: printer.handle)
         runner.kernelPath = kernelPath
         let manifest = try runner.run()
         let results = try ExperimentResults.load(manifest: manifest, store: runner.store, directory: runner.directory)

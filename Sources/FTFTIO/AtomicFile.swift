@@ -53,6 +53,27 @@ public enum AtomicFile {
         }
     }
 
+    /// Removes the temporary files that writes of `path` left behind when their process was killed between
+    /// creating and renaming them (`.<name>.tmp-<pid>-<random>` whose process no longer exists); a live
+    /// process's temporary is left alone. Such files are never read, only wasted space. Returns how many went.
+    @discardableResult
+    public static func removeStaleTemporaries(of path: String) throws -> Int {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = ".\(url.lastPathComponent).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+        var removed = 0
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0 else { continue }
+            if pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
+            guard unlink("\(folder)/\(name)") == 0 || errno == ENOENT else {
+                throw IOError.writeFailed(path: "\(folder)/\(name)", reason: String(cString: strerror(errno)))
+            }
+            removed += 1
+        }
+        return removed
+    }
+
     /// Writes `count` bytes at `pointer` to `fd`, retrying short writes; names `path` on failure (e.g. ENOSPC).
     public static func writeAll(fd: Int32, _ pointer: UnsafeRawPointer?, _ count: Int, path: String) throws {
         guard let pointer else { return }

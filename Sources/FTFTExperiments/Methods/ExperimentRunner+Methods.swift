@@ -9,6 +9,10 @@ extension ExperimentRunner {
     @discardableResult
     public func run() throws -> ExperimentManifest {
         var manifest = ExperimentManifest(spec: spec, trainingExamples: task.train.count, entries: [])
+        // Temporaries of atomic writes that a killed earlier `ftft run` left behind (checkpoints: `PhaseRunner`).
+        for name in ["experiment.json", "manifest.json", "report.md", "report.html"] {
+            try AtomicFile.removeStaleTemporaries(of: URL(fileURLWithPath: directory).appendingPathComponent(name).path)
+        }
         try writeSpecCopy()
         let order = spec.methods.filter { !$0.isEarlyStopped } + spec.methods.filter(\.isEarlyStopped)
         for seed in spec.seeds {

@@ -28,7 +28,9 @@ public final class ExperimentRunner {
 
     /// Loads the data and the models' tokenizers and weights' hashes, checks what depends on the data (enough
     /// complete epochs for a data map, a non-empty subset), and opens the store — all before any training.
+    /// - Parameter storeOptions: how the run store is opened (e.g. a size quota, `ftft run --max-store-bytes`).
     public init(spec: ExperimentSpec, outputDirectory: String, specFile: String? = nil,
+                storeOptions: RunStore.Options = RunStore.Options(),
                 events: @escaping (PipelineEvent) -> Void = { _ in }) throws {
         self.spec = spec
         self.specFile = specFile
@@ -41,7 +43,7 @@ public final class ExperimentRunner {
                                                   maxLength: spec.task.maxLength)
         }
         try Self.checkAgainstData(spec: spec, trainCount: task.train.count, file: specFile ?? spec.name)
-        store = try RunStore.open(directory: directory, access: .readWrite)
+        store = try RunStore.open(directory: directory, access: .readWrite, options: storeOptions)
     }
 
     func recipe(_ name: String) throws -> ModelRecipe {

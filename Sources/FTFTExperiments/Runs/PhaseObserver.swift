@@ -49,6 +49,8 @@ final class PhaseObserver: TrainingObserver {
     /// Tests only: throw `PipelineInterruption` right after the checkpoint written at or after this many updates,
     /// as if the process had died there (the run stays resumable from that checkpoint).
     var interruptAfterStep: Int?
+    /// Completed steps in the last checkpoint this observer wrote (for the message of a failure).
+    private(set) var lastCheckpointStep: Int?
 
     init(store: RunStore, run: RunID, suite: EvaluationSuite, flops: BertFLOPs, examples: [EncodedExample], ids: [Int: String],
          keepLogits: Bool, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
@@ -122,6 +124,7 @@ final class PhaseObserver: TrainingObserver {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let json = String(decoding: try encoder.encode(state), as: UTF8.self)
         try trainer.saveCheckpoint(to: checkpointPath, extraMetadata: [PhaseState.metadataKey: json])
+        lastCheckpointStep = trainer.position.completedSteps
     }
 
     /// The ledger entry of this run so far (counted FLOPs and wall time from the trainer, the rest tallied here).

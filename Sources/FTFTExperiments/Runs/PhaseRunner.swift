@@ -1,5 +1,6 @@
 import Foundation
 import FTFTEncoder
+import FTFTIO
 import FTFTStore
 import FTFTTensors
 import FTFTTraining
@@ -71,16 +72,38 @@ struct PhaseRunner {
             experiment: experiment, method: request.method, role: request.role, seed: request.configuration.seed,
             model: request.recipe.spec.name, configurationJSON: json, provenanceJSON: try provenance.json(),
             referenceRun: request.referenceRun))
+        if let unfinished { events(.note(Self.resumeNote(request.phase, unfinished, checkpoint: checkpointPath(unfinished.id)))) }
+        var lastCheckpointStep: Int?
         do {
-            try train(request, run: runRecord.id, resuming: unfinished != nil)
+            try train(request, run: runRecord.id, resuming: unfinished != nil, lastCheckpointStep: &lastCheckpointStep)
+        } catch let interruption as PipelineInterruption {
+            try? store.updateStatus(run: runRecord.id, to: .failed, message: "\(interruption)")
+            throw interruption
         } catch {
-            try? store.updateStatus(run: runRecord.id, to: .failed, message: "\(error)")
-            throw error
+            let failure = PhaseFailure(title: request.phase.title, seed: request.phase.seed, run: runRecord.id,
+                                       method: request.method, role: request.role, lastCheckpointStep: lastCheckpointStep,
+                                       checkpointPath: checkpointPath(runRecord.id), underlying: error)
+            // Best effort: with a full disk this write may fail too; the run then stays `running`, resumable alike.
+            try? store.updateStatus(run: runRecord.id, to: .failed, message: failure.description)
+            throw failure
         }
         return Outcome(run: runRecord.id, reused: false)
     }
 
-    private func train(_ request: Request, run: RunID, resuming: Bool) throws {
+    /// What `ftft run` says before it continues an unfinished run (printed even when stderr is not a terminal).
+    static func resumeNote(_ phase: PhaseDescription, _ run: Run, checkpoint: String) -> String {
+        let from = FileManager.default.fileExists(atPath: checkpoint) ? "from its last checkpoint (\(checkpoint))"
+            : "from the start (it had no checkpoint yet)"
+        let why: String
+        switch run.status {
+        case .failed: why = "failed earlier (\(run.statusMessage ?? "no message")); retrying it"
+        case .running: why = "was interrupted (left running); resuming it"
+        default: why = "was \(run.status.rawValue); resuming it"
+        }
+        return "\(phase.title) (seed \(phase.seed)): \(run.id) \(why) \(from)"
+    }
+
+    private func train(_ request: Request, run: RunID, resuming: Bool, lastCheckpointStep: inout Int?) throws {
         BLASRuntime.setThreads(threads)
         let recipe = request.recipe
         let spec = request.configuration.training
@@ -99,6 +122,9 @@ struct PhaseRunner {
                 state = try PhaseObserver.state(fromMetadata: metadata, file: path)
                 resumedAt = trainer.position.completedSteps
             }
+            lastCheckpointStep = resumedAt
+            // Temporary files of checkpoint writes that a killed process left behind (never read; see AtomicFile).
+            try AtomicFile.removeStaleTemporaries(of: path)
             // Anything recorded after the checkpoint (or everything, without one) is recorded again.
             try store.discard(run: run, afterStep: resumedAt ?? -1)
             try store.updateStatus(run: run, to: .running)
@@ -110,6 +136,7 @@ struct PhaseRunner {
         observer.interruptAfterStep = interruptAfterStep
         events(.phaseStarted(request.phase, run: run, resumedAtStep: resumedAt))
         let phase = request.phase
+        defer { lastCheckpointStep = observer.lastCheckpointStep ?? lastCheckpointStep }
         let outcome = try trainer.run(observer: observer) { progress in events(.step(phase, progress)) }
         try store.recordCompute(observer.ledgerEntry(trainer))
         if !keepCheckpoints { try? FileManager.default.removeItem(atPath: path) }

@@ -1,0 +1,119 @@
+import Foundation
+import FTFTTestSupport
+import Testing
+
+/// Crash safety of `ftft run` with the real executable, on a tiny experiment (embedded task, scratch models of
+/// width 16 and 24, 24 steps, a checkpoint every 4; ERM, DM and FTFT with a shared reference run; about 3 s per
+/// uninterrupted run in a debug build): SIGKILL at chosen points, then the same command until it finishes, must
+/// give the results of an uninterrupted run bit for bit (`scripts/store-diff.sql`: evaluations and their logits,
+/// dynamics, data map, selection, compute ledger, runs; and the final checkpoints' tensors). Also a non-finite
+/// loss and a full store, each stopping one run with exit 1 and a rerun that behaves as documented.
+/// `scripts/soak-kill-resume.sh` is the long version (release binary, many random kills).
+/// Skipped, saying so, when the sqlite3 command is not installed.
+@Suite(.serialized) struct KillResumeTests {
+    static let yaml = """
+        experiment: soak
+        task: {name: embedded, max_length: 40, embedded: {train_size: 120, validation_size: 30, ood_dev_size: 30, ood_test_size: 30}}
+        seeds: [0]
+        threads: 1
+        keep_checkpoints: true
+        models:
+          tiny:  {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}, learning_rate: 3e-3}
+          large: {scratch: {layers: 1, hidden: 24, heads: 2, intermediate: 48}, learning_rate: 3e-3}
+        training: {max_steps: 24, batch_size: 16, eval_interval: 4}
+        methods:
+          - {label: "ERM", method: erm, model: large}
+          - {label: "DM", method: dm, reference: tiny, model: large}
+          - {label: "FTFT", method: ftft, reference: tiny, model: large, patience: 2}
+        """
+
+    struct Reference: Sendable {
+        let root: URL
+        /// `<root>/out/soak`.
+        let experiment: URL
+        var database: String { experiment.appendingPathComponent("ftft.sqlite").path }
+        let checkpoints: Int
+    }
+
+    static func arguments(_ file: URL, output: URL) -> [String] {
+        ["run", file.path, "--output", output.path, "--kernels", "reference"]
+    }
+
+    /// The uninterrupted run every test compares with, made once.
+    static let reference: Result<Reference, Error> = Result {
+        let root = try PackagePaths.temporaryDirectory("ftft-kill-reference")
+        let file = root.appendingPathComponent("soak.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        let outcome = try FTFTExecutable.run(arguments(file, output: root.appendingPathComponent("out")), in: root)
+        guard outcome.status == 0, !outcome.killed else {
+            throw FTFTTestFailure("the uninterrupted run failed (\(outcome.status)): \(outcome.stderr)")
+        }
+        let experiment = root.appendingPathComponent("out/soak")
+        let checkpoints = FTFTExecutable.evaluatedCheckpoints(experiment.appendingPathComponent("ftft.sqlite").path)
+        return Reference(root: root, experiment: experiment, checkpoints: checkpoints)
+    }
+
+    /// nil (the test returns) when sqlite3 is absent.
+    static func prepared() throws -> Reference? {
+        guard FTFTExecutable.sqlite3 != nil else {
+            print("KillResumeTests: skipped: the sqlite3 command is not installed")
+            return nil
+        }
+        return try reference.get()
+    }
+
+    /// The whole comparison: every result table equal, nothing left running, integrity_check ok, the same final
+    /// checkpoint tensors and manifest, no temporary files of atomic writes left behind.
+    static func expectSameResults(_ experiment: URL, as reference: Reference, _ context: String) throws {
+        let database = experiment.appendingPathComponent("ftft.sqlite").path
+        let diff = try FTFTExecutable.storeDiff(database, reference: reference.database)
+        for table in ["run", "evaluation", "evaluation_logits", "dynamics_epoch", "dynamics", "data_map", "selection",
+                      "compute_entry"] {
+            let counts = try #require(diff[table], "\(context): no line for \(table) in \(diff)")
+            #expect(counts.count == 4 && counts[0] == counts[1] && counts[0] > 0 && counts[2] == 0 && counts[3] == 0,
+                    "\(context): \(table) rows (here, reference, only here, only there) = \(counts)")
+        }
+        #expect(FTFTExecutable.sql(database, "PRAGMA integrity_check") == "ok", "\(context)")
+        #expect(FTFTExecutable.sql(database, "SELECT count(*) FROM run WHERE status <> 'finished'") == "0", "\(context)")
+        let digests = try FTFTExecutable.checkpointDigests(experiment)
+        let referenceDigests = try FTFTExecutable.checkpointDigests(reference.experiment)
+        #expect(digests.count == 4 && digests == referenceDigests,
+                "\(context): final checkpoints \(digests)")
+        let manifest = try Data(contentsOf: experiment.appendingPathComponent("manifest.json"))
+        let referenceManifest = try Data(contentsOf: reference.experiment.appendingPathComponent("manifest.json"))
+        #expect(manifest == referenceManifest, "\(context)")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: experiment.path).filter { $0.contains(".tmp-") }
+            + FileManager.default.contentsOfDirectory(atPath: experiment.appendingPathComponent("checkpoints").path)
+                .filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "\(context): temporary files left: \(leftovers)")
+    }
+
+    /// SIGKILL once 1/6, 2/6 … 5/6 of the checkpoints are in the store (so each kill lands at a different
+    /// place: mid-epoch, between an evaluation and its checkpoint, in a data-map phase …), then finish.
+    @Test func killedAtFiveCheckpointsAndResumedTheResultsAreBitIdentical() throws {
+        guard let reference = try Self.prepared() else { return }
+        #expect(reference.checkpoints >= 12, "the experiment has \(reference.checkpoints) checkpoints")
+        let root = try PackagePaths.temporaryDirectory("ftft-kill")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = root.appendingPathComponent("soak.yaml")
+        try Self.yaml.write(to: file, atomically: true, encoding: .utf8)
+        let output = root.appendingPathComponent("out"), experiment = output.appendingPathComponent("soak")
+        let database = experiment.appendingPathComponent("ftft.sqlite").path
+        var kills = 0, resumedLines = 0
+        for sixth in 1...5 {
+            let target = reference.checkpoints * sixth / 6
+            let outcome = try FTFTExecutable.run(Self.arguments(file, output: output), in: root) {
+                FTFTExecutable.evaluatedCheckpoints(database) >= target
+            }
+            #expect(outcome.killed, "attempt \(sixth) ended by itself (\(outcome.status)) before \(target) checkpoints: \(outcome.stderr)")
+            if outcome.killed { kills += 1 }
+            resumedLines += outcome.stderr.split(separator: "\n").filter { $0.contains("resuming it") }.count
+            #expect(FTFTExecutable.sql(database, "PRAGMA integrity_check") == "ok", "after kill \(sixth)")
+        }
+        let last = try FTFTExecutable.run(Self.arguments(file, output: output), in: root)
+        #expect(last.status == 0 && !last.killed, "\(last.stderr)")
+        resumedLines += last.stderr.split(separator: "\n").filter { $0.contains("resuming it") }.count
+        #expect(kills == 5 && resumedLines >= 5, "kills \(kills), resume notes \(resumedLines)")
+        try Self.expectSameResults(experiment, as: reference, "after \(kills) kills")
+    }
+}
