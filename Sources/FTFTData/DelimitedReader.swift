@@ -8,8 +8,9 @@ public enum Dialect: Sendable, Hashable {
     /// RFC 4180 comma-separated values: a field may be enclosed in double quotes, and then holds commas,
     /// doubled quotes (`""` → `"`) and line breaks, so one record may span several lines. A quote inside an
     /// unquoted field is kept as text (as Python's csv module does); text after a closing quote other than a
-    /// comma or the end of the record is an error. A line break inside a quoted field is returned as "\n"
-    /// (`LineReader` drops the "\r" of "\r\n").
+    /// comma or the end of the record is an error. A line break inside a quoted field is kept as written,
+    /// "\n" or "\r\n" (as Python's csv module with `newline=""` and pandas keep it), so a field read, written
+    /// back and read again is unchanged.
     case csv
 
     var separator: UInt8 { self == .tsv ? 0x09 : 0x2C }
@@ -83,6 +84,8 @@ final class DelimitedReader {
         var current: [UInt8] = []
         var state = QuoteState.fieldStart
         var line = Array(first.utf8)
+        // Whether the physical line now in `line` ended in "\r\n" (`first` is the line the reader returned last).
+        var lineEndedWithCarriageReturn = lines.lastLineEndedWithCarriageReturn
         let quote: UInt8 = 0x22, comma: UInt8 = 0x2C
         while true {
             for byte in line {
@@ -113,7 +116,9 @@ final class DelimitedReader {
                 guard let next = try translatingIO({ try lines.nextLine() }) else {
                     throw DatasetError.unbalancedQuotes(path: path, line: start, field: fields.count + 1)
                 }
+                if lineEndedWithCarriageReturn { current.append(0x0D) }
                 current.append(0x0A)
+                lineEndedWithCarriageReturn = lines.lastLineEndedWithCarriageReturn
                 line = Array(next.utf8)
                 continue
             }

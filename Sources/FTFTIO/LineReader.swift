@@ -16,6 +16,9 @@ public final class LineReader: Sequence, IteratorProtocol {
     public let path: String
     /// 1-based number of the line most recently returned.
     public private(set) var lineNumber = 0
+    /// Whether the line most recently returned ended in "\r\n" (its "\r" was removed). A CSV reader needs it to
+    /// keep a line break inside a quoted field exactly as written.
+    public private(set) var lastLineEndedWithCarriageReturn = false
     private var file: gzFile?
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
     private var bufferStart = 0
@@ -78,7 +81,8 @@ public final class LineReader: Sequence, IteratorProtocol {
             bufferStart = bufferEnd
         }
         lineNumber += 1
-        if line.last == 0x0D { line.removeLast() }
+        lastLineEndedWithCarriageReturn = line.last == 0x0D
+        if lastLineEndedWithCarriageReturn { line.removeLast() }
         return line
     }
 

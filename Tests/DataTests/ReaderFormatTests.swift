@@ -57,6 +57,19 @@ struct ReaderFormatTests {
         #expect(original.examples.map(\.id) == ["a1", "a3", "a4"])
     }
 
+    /// Line breaks inside a quoted field are kept as written, "\r\n" included, as Python's csv module reads them
+    /// with newline="" (found by fuzz-csv: "\r\r\n" inside quotes read as "\r\n", which a round trip turned into
+    /// "\n"). Line ends between records still drop their "\r".
+    @Test func csvKeepsLineBreaksInsideQuotedFieldsAsWritten() throws {
+        let files = try TestFiles()
+        let mapping = ColumnMapping(textField: "text", labelField: "label", labels: .names(["a", "b"]))
+        let path = try files.write("cr.csv", "text,label\r\n\"one\r\ntwo\",a\r\n\"x\r\r\ny\",b\r\n\"p\nq\",a\r\n")
+        let set = try LabeledDataset.readGeneric(path: path, format: .csv, mapping: mapping, name: "cr")
+        #expect(set.examples.map(\.text) == ["one\r\ntwo", "x\r\r\ny", "p\nq"])
+        #expect(set.labels == [0, 1, 0])
+        #expect(set.examples.map(\.line) == [2, 4, 6])
+    }
+
     @Test func gzipAndPlainReadTheSame() throws {
         let files = try TestFiles()
         let text = "id\ttext\tlabels\np1\thello\tNeutral\np2\tbad\tIdentityDirectedAbuse,PersonDirectedAbuse\n"
