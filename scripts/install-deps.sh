@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system libraries ftft builds against, if any is missing (Debian/Ubuntu, as root or with sudo).
-# OpenBLAS (libopenblas-dev), SQLite (libsqlite3-dev), zlib (zlib1g-dev). Safe to run repeatedly.
+# OpenBLAS (libopenblas-dev), SQLite (libsqlite3-dev), zlib (zlib1g-dev); and the sqlite3 command, which the
+# reliability and store tests use to look into run stores from outside, as a user would. Safe to run repeatedly.
 set -euo pipefail
-packages=(libopenblas-dev libsqlite3-dev zlib1g-dev)
+packages=(libopenblas-dev libsqlite3-dev zlib1g-dev sqlite3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
