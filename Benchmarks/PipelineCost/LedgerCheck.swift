@@ -51,8 +51,17 @@ enum LedgerCheck {
             throw GateFailure("\(id) (\(run.model)): the ledger says \(ledger.steps) steps, its last checkpoint is at step \(stepsTrained)")
         }
         let epochs = try store.recordedEpochs(run: id)
-        guard let first = epochs.first(where: { $0.epoch == 0 }) else { throw GateFailure("\(id): no recorded epoch 0") }
-        let members = try store.epoch(run: id, epoch: first.epoch).rows.exampleIndices.sorted()
+        // The examples the run trained on: epoch 0's recorded rows. A run that stopped early inside its first epoch
+        // has none recorded (dynamics are stored per complete epoch); ERM and ERM(ES) train on the whole training
+        // set, so that is their membership; a subset run (DM, Random DM, FTFT) must have recorded an epoch.
+        let members: [Int]
+        if let first = epochs.first(where: { $0.epoch == 0 }) {
+            members = try store.epoch(run: id, epoch: first.epoch).rows.exampleIndices.sorted()
+        } else if run.method == .erm || run.method == .ermES {
+            members = Array(0..<task.train.examples.count)
+        } else {
+            throw GateFailure("\(id) (\(run.method.rawValue)): no recorded epoch 0, so its training subset is unknown")
+        }
         let exampleLengths = try lengths(recipe)
         let flops = BertFLOPs(config: recipe.config)
         let batchSize = spec.training.batchSize
