@@ -119,3 +119,11 @@ public enum CartographyError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension CartographyError: UserFacingError {
+    /// Dynamics, data maps and selections that cannot be used are bad input; a failed write is a run-time failure.
+    public var exitStatus: ExitStatus {
+        if case .io(let error) = self { return error.exitStatus }
+        return .badInput
+    }
+}

@@ -91,17 +91,27 @@ extension CartographyFiles {
 
     /// Writes the coordinates file of `map` atomically; `index` is the position in the map.
     public static func writeCoordinates(_ map: DataMap, path: String) throws {
+        try write(coordinatesBytes(map), to: path)
+    }
+
+    /// The bytes of `data_map_coordinates.jsonl` for `map`.
+    public static func coordinatesBytes(_ map: DataMap) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(map.exampleCount * 100)
         for i in 0..<map.exampleCount {
             bytes.append(contentsOf: encodeCoordinatesLine(id: map.exampleIDs[i], index: i, confidence: map.confidence[i],
                                                            variability: map.variability[i], correctness: map.correctness[i]))
         }
-        try write(bytes, to: path)
+        return bytes
     }
 
     /// Writes `td_metrics.jsonl` for `map` atomically; needs forgetfulness (a map computed from dynamics).
     public static func writeTDMetrics(_ map: DataMap, path: String) throws {
+        try write(try tdMetricsBytes(map), to: path)
+    }
+
+    /// The bytes of `td_metrics.jsonl` for `map`; needs forgetfulness (a map computed from dynamics).
+    public static func tdMetricsBytes(_ map: DataMap) throws -> [UInt8] {
         guard let forgetfulness = map.forgetfulness else {
             throw CartographyError.invalidDynamics(reason: "td_metrics needs forgetfulness, which this data map lacks")
         }
@@ -112,7 +122,7 @@ extension CartographyFiles {
                                                          variability: map.variability[i], correctness: map.correctness[i],
                                                          forgetfulness: forgetfulness[i]))
         }
-        try write(bytes, to: path)
+        return bytes
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {

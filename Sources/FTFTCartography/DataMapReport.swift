@@ -10,12 +10,14 @@ public struct DataMapReport: Sendable {
     public var classCount: Int?
     /// Figure 2 curves, when dynamics are available.
     public var curves: MedianCurves?
-    public var family: EasyShareReference.TaskFamily
+    /// The task family whose Table 4 references the easy shares are compared with; nil for a task the paper has
+    /// no references for (the shares are shown without a comparison or warning).
+    public var family: EasyShareReference.TaskFamily?
     /// Extra overlap matrix (several maps), with labels.
     public var overlap: (matrix: [[Double]], labels: [String], rate: Double)?
 
     public init(title: String, map: DataMap, metadata: DynamicsMetadata? = nil, classCount: Int? = nil,
-                curves: MedianCurves? = nil, family: EasyShareReference.TaskFamily = .nli,
+                curves: MedianCurves? = nil, family: EasyShareReference.TaskFamily? = nil,
                 overlap: (matrix: [[Double]], labels: [String], rate: Double)? = nil) {
         self.title = title
         self.map = map
@@ -55,10 +57,10 @@ public struct DataMapReport: Sendable {
 
         var easyRows: [String] = []
         let shares = try easyShares()
-        let warnings = EasyShareReference.warning(shares, family: family).map { [$0] } ?? []
+        let warnings = family.flatMap { EasyShareReference.warning(shares, family: $0) }.map { [$0] } ?? []
         for share in shares {
-            let range = EasyShareReference.effectiveRange(family, rate: share.rate)
-            let assessment = EasyShareReference.assess(share, family: family)?.rawValue ?? "–"
+            let range = family.flatMap { EasyShareReference.effectiveRange($0, rate: share.rate) }
+            let assessment = family.flatMap { EasyShareReference.assess(share, family: $0)?.rawValue } ?? "–"
             let rangeText = range.map { String(format: "%.1f–%.1f %%", $0.lowerBound, $0.upperBound) } ?? "–"
             easyRows.append("<tr><td>\(Int((100 * share.rate).rounded())) %</td><td>\(share.count)</td>"
                 + "<td>\(String(format: "%.2f %%", 100 * share.fraction))</td><td>\(rangeText)</td>"
@@ -81,7 +83,7 @@ public struct DataMapReport: Sendable {
 
         """
         for w in warnings { page += "<p class=\"warning\">\(SVGBuilder.escape(w))</p>\n" }
-        page += "<div class=\"figures\">\n" + DataMapPlot.svg(map, options: DataMapPlot.Options(title: "\(title) data map"))
+        page += "<div class=\"figures\">\n" + DataMapPlot.svg(map, options: DataMapPlot.Options(title: title))
         if let curves {
             page += DiagnosticPlots.curves([
                 DiagnosticPlots.Series(name: "hard-to-learn \(Int((100 * curves.rate).rounded())) %", values: curves.hard),
@@ -93,7 +95,8 @@ public struct DataMapReport: Sendable {
         }
         page += "</div>\n<h2>Summary</h2>\n<table class=\"summary\">\n"
         for (key, value) in rows { page += "<tr><th>\(SVGBuilder.escape(key))</th><td>\(SVGBuilder.escape(value))</td></tr>\n" }
-        page += "</table>\n<h2>Easy examples (FTFT rule; paper Table 4, \(family.rawValue.uppercased()))</h2>\n"
+        let against = family.map { "paper Table 4, \($0.rawValue.uppercased())" } ?? "no reference range: the paper reports NLI and HSD only"
+        page += "</table>\n<h2>Easy examples (FTFT rule; \(against))</h2>\n"
         page += "<table class=\"easy\"><tr><th>p</th><th>easy</th><th>share</th><th>effective references</th><th>assessment</th></tr>\n"
         page += easyRows.joined(separator: "\n") + "\n</table>\n</body></html>\n"
         return page

@@ -1,12 +1,7 @@
 import ArgumentParser
 import Foundation
-import FTFTCartography
-import FTFTData
-import FTFTEncoder
 import FTFTExperiments
-import FTFTStore
-import FTFTText
-import FTFTTraining
+import FTFTIO
 
 #if canImport(Glibc)
 import Glibc
@@ -14,35 +9,18 @@ import Glibc
 import Darwin
 #endif
 
-/// The exit codes of every `ftft` command (documented in the README):
-/// - 0: success;
-/// - 1: the work failed at run time (I/O, the run store, a non-finite loss, …);
-/// - 64: usage error — an unknown option, a missing argument, an invalid option value (ArgumentParser's
-///   `EX_USAGE`, from sysexits.h);
-/// - 65: bad input — an experiment file, data file, model, tokenizer or checkpoint that cannot be used
-///   (`EX_DATAERR`); the message names the file, the place and the field.
+/// The exit codes of every `ftft` command (`ExitStatus` in FTFTIO; documented in the README):
+/// 0 success; 1 the work failed at run time; 64 usage error (ArgumentParser's `EX_USAGE`); 65 bad input
+/// (`EX_DATAERR`), with a message naming the file, the place and the field.
 public enum FTFTExitCode {
-    public static let success: Int32 = 0
-    public static let failure: Int32 = 1
-    public static let usage: Int32 = 64
-    public static let badInput: Int32 = 65
+    public static let success = ExitStatus.success.rawValue
+    public static let failure = ExitStatus.failure.rawValue
+    public static let usage = ExitStatus.usage.rawValue
+    public static let badInput = ExitStatus.badInput.rawValue
 
-    /// Which code an error means.
+    /// Which code an error means: its own `exitStatus` when it is a `UserFacingError`, else a run-time failure.
     public static func code(for error: Error) -> Int32 {
-        switch error {
-        case let e as PhaseFailure: return code(for: e.underlying)
-        case let e as ExperimentError: return e.isInputError ? badInput : failure
-        case is DatasetError, is TokenizerError, is EncoderError: return badInput
-        case let e as CartographyError:
-            if case .io(let io) = e, case .writeFailed = io { return failure }
-            return badInput
-        case let e as TrainingError:
-            switch e {
-            case .invalidCheckpoint, .checkpointMismatch, .invalidConfiguration, .invalidExample: return badInput
-            case .nonFiniteLoss, .nonFiniteGradient: return failure
-            }
-        default: return failure
-        }
+        ((error as? UserFacingError)?.exitStatus ?? .failure).rawValue
     }
 }
 

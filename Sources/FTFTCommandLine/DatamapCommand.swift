@@ -41,9 +41,11 @@ public struct DatamapCommand: ParsableCommand {
         commandName: "datamap",
         abstract: "Compute a data map from training dynamics (cartography dynamics_epoch_{e}.jsonl files, or a run of a store).",
         discussion: """
-        Writes to --out: data_map_coordinates.jsonl (guid, index, confidence, variability, correctness — \
-        cartography's format), td_metrics.jsonl (plus threshold_closeness and forgetfulness), data_map.svg, \
-        figure2.svg (median gold probability per epoch, hard-to-learn 33 % vs the rest) and report.html.
+        Writes to the --output folder: data_map_coordinates.jsonl (guid, index, confidence, variability, \
+        correctness — cartography's format), td_metrics.jsonl (plus threshold_closeness and forgetfulness), \
+        data_map.svg, figure2.svg (median gold probability per epoch, hard-to-learn 33 % vs the rest) and \
+        report.html. Everything is computed before anything is written, and the files appear together (written to \
+        a temporary folder, then moved): a failure leaves no partial output.
         """)
 
     @Argument(help: "Folder holding dynamics_epoch_0.jsonl, dynamics_epoch_1.jsonl, … (plain or .gz); or give --store/--run.")
@@ -53,14 +55,19 @@ public struct DatamapCommand: ParsableCommand {
 
     @OptionGroup var computation: DataMapComputationOptions
 
-    @Option(help: "Output folder (created if needed).")
-    var out: String
+    @Option(name: .long, help: "The output folder (created if needed; files of the same names in it are replaced).")
+    var output: String?
 
-    @Option(help: "Title of the plots and the report.")
+    @Option(name: .customLong("out"), help: .hidden)
+    var out: String?
+
+    @Option(help: "Title of the report and its data map.")
     var title = "Data map"
 
-    @Option(name: .customLong("task-family"), help: "Table 4 comparison for the easy share: nli or hsd.")
-    var taskFamily = "nli"
+    @Option(name: .customLong("task-family"), help: ArgumentHelp(
+        "Compare the easy share with the paper's Table 4 references of this task family (default: the store run's task when it is NLI or HSD; none otherwise, as the paper has no references for other tasks).",
+        valueName: "family"))
+    var taskFamily: EasyShareReference.TaskFamily?
 
     @Option(name: .customLong("density-threshold"), help: "Above this many examples the data map is drawn as a density.")
     var densityThreshold = 20_000
@@ -69,27 +76,19 @@ public struct DatamapCommand: ParsableCommand {
 
     public func validate() throws {
         try source.check(positional: dynamics, name: "a dynamics folder")
-        guard EasyShareReference.TaskFamily(rawValue: taskFamily) != nil else {
-            throw ValidationError("--task-family must be nli or hsd")
-        }
+        _ = try OptionSpelling.resolve(output, alias: out, required: true)
     }
 
     public func run() throws {
         try reportingErrors {
+            let folder = try OptionSpelling.resolve(output, alias: out, required: true) ?? ""
             let dynamics = try self.dynamics.map { try computation.readDynamics(folder: $0) }
                 ?? source.dynamics(burnOut: computation.burnOut)
+            let family = try taskFamily ?? source.taskFamily()
+            // Everything is computed first: an error here (e.g. too few epochs) writes nothing.
             let map = try DataMap.compute(from: dynamics, options: computation.mapOptions, threads: ThreadCount.available())
             let used = try dynamics.keepingFirstEpochs(map.epochCount ?? dynamics.epochCount)
             let curves = try TransferDiagnostics.hardToLearnMedians(used, rate: 0.33)
-            let family = EasyShareReference.TaskFamily(rawValue: taskFamily) ?? .nli
-            do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            } catch {
-                throw CartographyError.io(.writeFailed(path: out, reason: "cannot create the output folder"))
-            }
-            func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
-            try CartographyFiles.writeCoordinates(map, path: path("data_map_coordinates.jsonl"))
-            try CartographyFiles.writeTDMetrics(map, path: path("td_metrics.jsonl"))
             let plot = DataMapPlot.svg(map, options: DataMapPlot.Options(title: title, densityThreshold: densityThreshold))
             let figure2 = DiagnosticPlots.curves([
                 DiagnosticPlots.Series(name: "hard-to-learn 33 %", values: curves.hard),
@@ -97,16 +96,23 @@ public struct DatamapCommand: ParsableCommand {
             ])
             let report = DataMapReport(title: title, map: map, metadata: dynamics.metadata, classCount: dynamics.classCount,
                                        curves: curves, family: family)
-            for (name, text) in [("data_map.svg", plot), ("figure2.svg", figure2), ("report.html", try report.html())] {
-                do { try AtomicFile.write(text, to: path(name)) } catch let error as IOError { throw CartographyError.io(error) }
-            }
-            print("data map of \(map.exampleCount) examples × \(map.epochCount ?? 0) epochs × \(dynamics.classCount) classes → \(out)")
             let shares = try report.easyShares()
+            let files = [
+                ("data_map_coordinates.jsonl", Data(CartographyFiles.coordinatesBytes(map))),
+                ("td_metrics.jsonl", Data(try CartographyFiles.tdMetricsBytes(map))),
+                ("data_map.svg", Data(plot.utf8)), ("figure2.svg", Data(figure2.utf8)), ("report.html", Data(try report.html().utf8)),
+            ]
+            do {
+                try OutputFolder.write(files, to: folder)
+            } catch let error as IOError {
+                throw CartographyError.io(error)
+            }
+            print("data map of \(map.exampleCount) examples × \(map.epochCount ?? 0) epochs × \(dynamics.classCount) classes → \(folder)")
             for share in shares {
                 print(String(format: "easy at p = %2.0f%%: %6.2f%%", 100 * share.rate, 100 * share.fraction))
             }
-            if let warning = EasyShareReference.warning(shares, family: family) {
-                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            if let family, let warning = EasyShareReference.warning(shares, family: family) {
+                Standard.error("ftft: warning: \(warning)")
             }
         }
     }

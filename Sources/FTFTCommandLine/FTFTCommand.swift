@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import FTFTIO
 
 /// The `ftft` command: FTFT and dataset cartography from the command line.
 public struct FTFTCommand: ParsableCommand {
@@ -20,8 +22,24 @@ public struct FTFTCommand: ParsableCommand {
             SelectCommand.self,
             PredictCommand.self,
             TokenizeCommand.self,
+            SchemaCommand.self,
         ]
     )
 
     public init() {}
+
+    /// Parses and runs a command. A `UserFacingError` that a command did not render itself (see
+    /// `reportingErrors`) is printed as `ftft: error: …` and exits with its own status; anything else is
+    /// ArgumentParser's to report (usage errors: 64).
+    public static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as UserFacingError {
+            Standard.error("ftft: error: \(error)")
+            Foundation.exit(error.exitStatus.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -22,7 +22,7 @@ public struct RunCommand: ParsableCommand {
     @Argument(help: "The experiment file (YAML).")
     var experiment: String
 
-    @Option(name: .long, help: "Folder that holds one subfolder per experiment.")
+    @Option(name: .long, help: "Folder that holds one subfolder per experiment (created if needed).")
     var output: String = "runs"
 
     @Option(name: .long, help: "Threads (ftft's and OpenBLAS's); overrides the file's `threads:` (default when the file has none: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
@@ -35,7 +35,7 @@ public struct RunCommand: ParsableCommand {
     var dryRun = false
 
     @Option(name: .long, help: "Engine kernels: fused (fast, default) or reference (the readable oracle; same function, slower).")
-    var kernels: String = "fused"
+    var kernels: BertClassifier.KernelPath = .fused
 
     @Option(name: .customLong("max-store-bytes"), help: "A size quota for the run store (ftft.sqlite): a write that would grow it beyond this many bytes stops the run with exit 1, the store intact; a later `ftft run` resumes. For shared disks, and how the tests reach a full disk.")
     var maxStoreBytes: Int64?
@@ -47,7 +47,6 @@ public struct RunCommand: ParsableCommand {
     public func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be positive") }
         if let maxStoreBytes, maxStoreBytes < 1 { throw ValidationError("--max-store-bytes must be positive") }
-        if BertClassifier.KernelPath(rawValue: kernels) == nil { throw ValidationError("--kernels must be fused or reference") }
         if let seeds, parseSeeds(seeds) == nil { throw ValidationError("--seeds must be non-negative integers separated by commas") }
     }
 
@@ -62,7 +61,7 @@ public struct RunCommand: ParsableCommand {
                 return
             }
             let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: experiment,
-                                                    kernelPath: BertClassifier.KernelPath(rawValue: kernels) ?? .fused,
+                                                    kernelPath: kernels,
                                                     storeOptions: RunStore.Options(maximumDatabaseBytes: maxStoreBytes),
                                                     printer: log.printer())
             Standard.output(ExperimentReport(results: results).plain())

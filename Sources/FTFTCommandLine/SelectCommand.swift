@@ -21,14 +21,14 @@ public struct SelectCommand: ParsableCommand {
 
     @OptionGroup var source: StoreSourceOptions
 
-    @Option(help: "ambiguous, hard, easy or random.")
-    var mode: String
+    @Option(help: "Which region of the data map.")
+    var mode: SelectionMode
 
     @Option(help: "Fraction of examples to select, in [0, 1].")
     var rate: Double
 
-    @Option(help: "exact, ftft or cartography.")
-    var rule = "exact"
+    @Option(help: "How many examples a rate selects (see above).")
+    var rule: SelectionRule = .exact
 
     @Flag(help: "Apply the rule within each gold class.")
     var stratify = false
@@ -38,24 +38,22 @@ public struct SelectCommand: ParsableCommand {
 
     @OptionGroup var computation: DataMapComputationOptions
 
-    @Option(help: "Output file of ids.")
-    var out: String
+    @Option(name: .long, help: "The file of ids to write (atomically).")
+    var output: String?
+
+    @Option(name: .customLong("out"), help: .hidden)
+    var out: String?
 
     public init() {}
 
-    var selectionMode: SelectionMode? { SelectionMode(rawValue: mode) }
-    var selectionRule: SelectionRule? { SelectionRule(rawValue: rule) }
-
     public func validate() throws {
         try source.check(positional: input, name: "an input")
-        guard selectionMode != nil else { throw ValidationError("--mode must be ambiguous, hard, easy or random") }
-        guard selectionRule != nil else { throw ValidationError("--rule must be exact, ftft or cartography") }
+        _ = try OptionSpelling.resolve(output, alias: out, required: true)
         guard rate >= 0 && rate <= 1 else { throw ValidationError("--rate must be in [0, 1]") }
     }
 
     public func run() throws {
         try reportingErrors {
-            guard let mode = selectionMode, let rule = selectionRule else { throw ValidationError("invalid --mode or --rule") }
             guard let input else {
                 let map = try DataMap.compute(from: try source.dynamics(burnOut: computation.burnOut), options: computation.mapOptions,
                                               threads: ThreadCount.available())
@@ -78,7 +76,8 @@ public struct SelectCommand: ParsableCommand {
     private func write(_ map: DataMap, mode: SelectionMode, rule: SelectionRule) throws {
         let selection = try Selector.select(map, mode: mode, rates: [rate], rule: rule, stratifyByClass: stratify, seed: seed)[0]
         let text = selection.ids.map { $0 + "\n" }.joined()
-        do { try AtomicFile.write(text, to: out) } catch let error as IOError { throw CartographyError.io(error) }
-        print("selected \(selection.ids.count) of \(map.exampleCount) examples (\(mode.rawValue), rate \(rate), \(rule.rawValue) rule) → \(out)")
+        let path = try OptionSpelling.resolve(output, alias: out, required: true) ?? ""
+        do { try AtomicFile.write(text, to: path) } catch let error as IOError { throw CartographyError.io(error) }
+        print("selected \(selection.ids.count) of \(map.exampleCount) examples (\(mode.rawValue), rate \(rate), \(rule.rawValue) rule) → \(path)")
     }
 }

@@ -8,7 +8,7 @@ struct StoreSourceOptions: ParsableArguments {
     @Option(name: .long, help: "An experiment folder holding ftft.sqlite (use with --run instead of a dynamics folder).")
     var store: String?
 
-    @Option(name: .long, help: "The run id in --store whose training dynamics to use (see `ftft report`).")
+    @Option(name: .long, help: "The run id in --store whose training dynamics to use (`ftft runs <experiment folder>` lists them).")
     var run: Int64?
 
     var isGiven: Bool { store != nil || run != nil }
@@ -29,5 +29,11 @@ struct StoreSourceOptions: ParsableArguments {
         let dynamics = try StoreDynamics.trainingDynamics(store: opened, run: RunID(run))
         guard let burnOut else { return dynamics }
         return try dynamics.keepingFirstEpochs(min(burnOut, dynamics.epochCount))
+    }
+
+    /// The task family of the store run's task (nil without --store, or for a task other than NLI and HSD).
+    func taskFamily() throws -> EasyShareReference.TaskFamily? {
+        guard let store, let run else { return nil }
+        return try StoreDynamics.taskFamily(store: try RunStore.open(directory: store, access: .readOnly), run: RunID(run))
     }
 }

@@ -9,12 +9,15 @@ public struct TokenizeCommand: ParsableCommand {
         abstract: "Tokenize texts (one per line, or a pair separated by a tab) as a BERT model sees them.",
         discussion: """
             Prints one JSON line per input line: {"input_ids":[…],"token_type_ids":[…],"attention_mask":[…]}. \
-            The tokenizer is the model's tokenizer.json when --vocab is a model directory that has one, else its \
+            The tokenizer is the model's tokenizer.json when --tokenizer is a model directory that has one, else its \
             vocab.txt with tokenizer_config.json. Input may be gzip-compressed.
             """)
 
     @Option(name: .long, help: "A vocab.txt, a tokenizer.json, or a model directory.")
-    public var vocab: String
+    public var tokenizer: String?
+
+    @Option(name: .customLong("vocab"), help: .hidden)
+    public var vocab: String?
 
     @Option(name: .customLong("max-length"),
             help: "Truncate to this many tokens, special tokens included (longest_first for pairs).")
@@ -23,7 +26,7 @@ public struct TokenizeCommand: ParsableCommand {
     @Option(name: .customLong("pad-to"), help: "Pad each encoding on the right to this length.")
     public var padTo: Int?
 
-    @Option(name: .long, help: "Write here (atomically) instead of standard output.")
+    @Option(name: .long, help: "The file to write (atomically) instead of standard output.")
     public var output: String?
 
     @Argument(help: "The input file: one text per line, or two texts separated by a tab.")
@@ -34,10 +37,13 @@ public struct TokenizeCommand: ParsableCommand {
     public func validate() throws {
         if let maxLength, maxLength < 2 { throw ValidationError("--max-length must be at least 2 (for [CLS] and [SEP])") }
         if let padTo, padTo < 1 { throw ValidationError("--pad-to must be positive") }
+        _ = try OptionSpelling.resolve(tokenizer, alias: vocab, required: true, name: "--tokenizer", aliasName: "--vocab")
     }
 
     public func run() throws {
-        let tokenizer = try WordPieceTokenizer.load(path: vocab)
+        let path = try OptionSpelling.resolve(self.tokenizer, alias: vocab, required: true, name: "--tokenizer",
+                                            aliasName: "--vocab") ?? ""
+        let tokenizer = try WordPieceTokenizer.load(path: path)
         let reader = try LineReader(path: file)
         if let output {
             try AtomicFile.write(path: output) { fd in try encodeAll(reader, tokenizer, fd: fd, path: output) }
@@ -90,10 +96,11 @@ public struct TokenizeCommand: ParsableCommand {
 }
 
 /// A line of `ftft tokenize`'s input that cannot be encoded.
-struct TokenizeInputError: Error, CustomStringConvertible {
+struct TokenizeInputError: UserFacingError {
     let path: String
     let line: Int
     let reason: String
 
     var description: String { "\(path):\(line): \(reason)" }
+    var exitStatus: ExitStatus { .badInput }
 }

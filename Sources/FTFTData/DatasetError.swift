@@ -96,3 +96,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
 func translatingIO<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as IOError { throw DatasetError.from(error) }
 }
+
+extension DatasetError: UserFacingError {
+    /// A data file or task configuration that cannot be used: bad input.
+    public var exitStatus: ExitStatus { .badInput }
+}

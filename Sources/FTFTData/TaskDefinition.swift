@@ -66,9 +66,10 @@ public struct TaskDefinition: Sendable, Hashable {
     /// The early-stopping criterion (paper §6, method.md §5.1): the mean of the OOD dev metrics, taken
     /// over `oodDev` in order from `devMetrics` (set name → metric). Pass the metrics as stored, i.e. already
     /// rounded with `Metrics.roundedLikeFTFT`, as the paper averaged its saved values. Summed left to right
-    /// and divided by the count (`Metrics.mean`).
+    /// and divided by the count (`Metrics.mean`). A task without OOD dev sets (own data) watches its validation
+    /// metric instead.
     public func earlyStoppingCriterion(devMetrics: [String: Double]) throws -> Double {
-        let values = try oodDev.map { spec -> Double in
+        let values = try (oodDev.isEmpty ? [validation] : oodDev).map { spec -> Double in
             guard let value = devMetrics[spec.name] else {
                 throw DatasetError.unknownDataset(task: name, name: spec.name, reason: "no dev metric given for it")
             }

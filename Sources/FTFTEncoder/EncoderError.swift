@@ -1,3 +1,4 @@
+import FTFTIO
 /// Errors of the encoder module: configurations, weights files and checkpoints. Each names the file and,
 /// where there is one, the tensor.
 public enum EncoderError: Error, Equatable, CustomStringConvertible {
@@ -41,4 +42,9 @@ public enum EncoderError: Error, Equatable, CustomStringConvertible {
             return "invalid batch: \(field)[\(index)] \(reason)"
         }
     }
+}
+
+extension EncoderError: UserFacingError {
+    /// A model folder, config or safetensors file that cannot be used: bad input.
+    public var exitStatus: ExitStatus { .badInput }
 }

@@ -1,3 +1,4 @@
+import FTFTIO
 /// Errors of the run store. Every case names the database file and what was being done, so a message read
 /// in a log says which experiment, which run and which epoch failed; the CLI renders `description`.
 public enum StoreError: Error, Equatable, CustomStringConvertible {
@@ -61,4 +62,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "\(path): \(operation): SQLite error \(code): \(message)"
         }
     }
+}
+
+extension StoreError: UserFacingError {
+    /// The store's failures are run-time failures (a missing store, a full disk, SQLite errors), input checked
+    /// before a write included: the store is written by ftft, not by people.
+    public var exitStatus: ExitStatus { .failure }
 }

@@ -59,3 +59,11 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
         return TokenizerError.io(io)
     }
 }
+
+extension TokenizerError: UserFacingError {
+    /// A vocabulary or tokenizer file that cannot be used: bad input.
+    public var exitStatus: ExitStatus {
+        if case .io(let error) = self { return error.exitStatus }
+        return .badInput
+    }
+}

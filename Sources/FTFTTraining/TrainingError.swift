@@ -1,3 +1,4 @@
+import FTFTIO
 /// Errors of the training module. Steps are 1-based update numbers (the update that failed); files and tensors
 /// are named where one is at fault.
 public enum TrainingError: Error, Equatable, CustomStringConvertible {
@@ -27,6 +28,17 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
             return "\(file): not a usable ftft checkpoint: \(reason)"
         case .checkpointMismatch(let file, let field, let reason):
             return "\(file): the checkpoint does not belong to this run: \(field) \(reason)"
+        }
+    }
+}
+
+extension TrainingError: UserFacingError {
+    /// A configuration, example or checkpoint that cannot be used is bad input; a loss or gradient that is not
+    /// finite is a run-time failure.
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .invalidCheckpoint, .checkpointMismatch, .invalidConfiguration, .invalidExample: return .badInput
+        case .nonFiniteLoss, .nonFiniteGradient: return .failure
         }
     }
 }

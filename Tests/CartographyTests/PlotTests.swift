@@ -68,7 +68,7 @@ struct PlotTests {
         #expect(pointLists.map { $0.split(separator: " ").count } == [5, 5])
         let heat = DiagnosticPlots.overlapHeatmap([[1, 0.4], [0.5, 1]], labels: ["a", "b"], baseline: 0.33)
         #expect(occurrences("class=\"cell\"", in: heat) == 4 && heat.contains("data-value=\"0.4\"") && heat.contains(">0.50</text>"))
-        let report = DataMapReport(title: "e5c3", map: map, metadata: dynamics.metadata, classCount: 3, curves: curves,
+        let report = DataMapReport(title: "e5c3", map: map, metadata: dynamics.metadata, classCount: 3, curves: curves, family: .nli,
                                    overlap: ([[1, 0.4], [0.5, 1]], ["a", "b"], 0.33))
         let html = try report.html()
         #expect(html.hasPrefix("<!DOCTYPE html>") && occurrences("<svg ", in: html) == 3)

@@ -58,16 +58,16 @@ struct ExperimentSpecTests {
     }
 
     @Test func unknownKeysAreErrorsNamingPathAndLine() throws {
-        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "seedz", line: 17)) {
+        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "seedz", line: 17, suggestion: "did you mean seeds?")) {
             try Self.parse(Self.valid + "\nseedz: [1]")
         }
-        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "models.large.scratch.layer", line: 8)) {
+        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "models.large.scratch.layer", line: 8, suggestion: "did you mean layers?")) {
             try Self.parse(Self.edited("{layers: 2, hidden: 32", "{layer: 2, layers: 2, hidden: 32"))
         }
-        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "methods[1].patient", line: 13)) {
+        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "methods[1].patient", line: 13, suggestion: "did you mean patience?")) {
             try Self.parse(Self.edited("patience: 3}", "patient: 3}"))
         }
-        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "task.embedded.train_sise", line: 2)) {
+        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "task.embedded.train_sise", line: 2, suggestion: "did you mean train_size?")) {
             try Self.parse(Self.edited("train_size: 200", "train_sise: 200"))
         }
     }

@@ -1,13 +1,15 @@
+import FTFTIO
+
 /// Errors of the experiments module. Experiment-file errors name the file, the key path (e.g.
 /// `methods[2].patience`) and the line; run errors name the run and what went wrong. All of them are raised
 /// before any training when they concern the configuration.
-public enum ExperimentError: Error, Equatable, CustomStringConvertible {
+public enum ExperimentError: UserFacingError, Equatable {
     /// The file is not YAML ftft can read (syntax error, wrong top-level type).
     case unreadableFile(file: String, reason: String)
-    /// A key the schema does not define.
-    case unknownKey(file: String, path: String, line: Int?)
-    /// A required key is absent.
-    case missingKey(file: String, path: String, line: Int?)
+    /// A key the schema does not define; `suggestion` says which key was probably meant ("did you mean").
+    case unknownKey(file: String, path: String, line: Int?, suggestion: String? = nil)
+    /// A required key is absent; `suggestion` names a present key that looks like a misspelling of it.
+    case missingKey(file: String, path: String, line: Int?, suggestion: String? = nil)
     /// A key appears twice in the same mapping.
     case duplicateKey(file: String, path: String, line: Int?)
     /// The value has the wrong type or form (a string where a number is expected …).
@@ -23,6 +25,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case unavailable(what: String, reason: String)
     /// A stored run or result that cannot be used as the experiment asks.
     case inconsistentStore(reason: String)
+    /// A run id that the store does not hold (`known`: the ids it does hold).
+    case noSuchRun(store: String, run: Int64, known: [Int64])
 
     public var description: String {
         func place(_ file: String, _ path: String, _ line: Int?) -> String {
@@ -31,10 +35,10 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unreadableFile(let file, let reason):
             return "\(file): not a readable experiment file: \(reason)"
-        case .unknownKey(let file, let path, let line):
-            return "\(place(file, path, line)): unknown key"
-        case .missingKey(let file, let path, let line):
-            return "\(place(file, path, line)): required key is missing"
+        case .unknownKey(let file, let path, let line, let suggestion):
+            return "\(place(file, path, line)): unknown key" + (suggestion.map { "; \($0)" } ?? "")
+        case .missingKey(let file, let path, let line, let suggestion):
+            return "\(place(file, path, line)): required key is missing" + (suggestion.map { "; \($0)" } ?? "")
         case .duplicateKey(let file, let path, let line):
             return "\(place(file, path, line)): key appears more than once"
         case .invalidValue(let file, let path, let line, let reason):
@@ -49,14 +53,35 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "\(what) is not available: \(reason)"
         case .inconsistentStore(let reason):
             return "the run store is inconsistent with the experiment: \(reason)"
+        case .noSuchRun(let store, let run, let known):
+            let held = known.isEmpty ? "it holds no runs" : "its runs are " + Self.ranges(known)
+            return "\(store): there is no run \(run); \(held) (`ftft runs <experiment folder>` lists them)"
         }
     }
 
-    /// True for errors in a user's configuration or data (the CLI maps them to its input-error exit code).
-    public var isInputError: Bool {
+    /// Errors in a user's configuration or data are bad input; a store or pipeline state that cannot be used is
+    /// a run-time failure.
+    public var exitStatus: ExitStatus {
         switch self {
-        case .unavailable, .inconsistentStore: return false
-        default: return true
+        case .unavailable, .inconsistentStore: return .failure
+        default: return .badInput
         }
+    }
+
+    /// Ids as ranges: [1, 2, 3, 5] → "1–3, 5".
+    static func ranges(_ ids: [Int64]) -> String {
+        var parts: [String] = []
+        var start: Int64?, previous: Int64?
+        func close() {
+            guard let start, let previous else { return }
+            parts.append(start == previous ? "\(start)" : "\(start)–\(previous)")
+        }
+        for id in ids.sorted() {
+            if let p = previous, id == p + 1 { previous = id; continue }
+            close()
+            (start, previous) = (id, id)
+        }
+        close()
+        return parts.joined(separator: ", ")
     }
 }

@@ -3,39 +3,10 @@ import FTFTData
 import FTFTTensors
 import Yams
 
-// The experiment file (YAML). Every key below is the whole schema: any other key is an error naming its path
-// and line. Relative paths are relative to the experiment file's folder.
-//
-//   experiment: <name>                       required; folder name of the experiment's output
-//   description: <text>
-//   task:                                    required
-//     name: embedded | nli | hsd | files     required
-//     max_length: 128                        truncation length (tokens, specials included)
-//     data_root: <folder>                    nli/hsd (default: $FTFT_DATA, else $FTFT_SHARED/datasets, else
-//                                            ../shared/datasets relative to the working directory)
-//     train_limit: <n>                       seeded stratified sample of the training set
-//     eval_limit: <n>                        … of each dev/test set
-//     sample_seed: 0
-//     embedded: {train_size: 3000, …}        embedded only: EmbeddedTaskConfig in snake_case
-//     validation_fraction: 0.2               nli only: the MultiNLI dev-matched split
-//     split_seed: 0                          nli only
-//     labels: [..], metric: accuracy|macro_f1, train: <file>, validation: <file>, ood_dev: [<file>], ood_test: [<file>]
-//                                            files only; <file> = {name, path, format, text, pair, label, id}
-//   seeds: [0, 1, 2]                         required
-//   threads: <n>                             default: the cores available ($SLURM_CPUS_PER_TASK in a Slurm job)
-//   compute_unit: <model>                    default: the main model of the first ftft method, else of the first method
-//   keep_checkpoints: false
-//   store_logits: true
-//   models:                                  required; name → model
-//     <name>: {scratch: {layers, hidden, heads, intermediate, dropout: 0.1, initializer_range: 0.02}, learning_rate: 1e-3,
-//              tokenizer: <path>}
-//     <name>: {pretrained: <model dir>, learning_rate: 2e-5, tokenizer: <path>}
-//   training:                                required
-//     max_steps (required), batch_size: 32, warmup_rate: 0.1, eval_interval (required), eval_batch_size: 64,
-//     adam_eps: 1e-6, weight_decay: 0, max_grad_norm: 1.0 (null = no clipping)
-//   methods:                                 required; a list of
-//     {label, method: erm|erm_es|dm|random_dm|ftft, model, reference (dm, ftft), mode: ambiguous|hard|easy,
-//      rate: 0.33, rule: ftft|exact|cartography, ddof: 1, patience (erm_es, ftft; default 2)}
+// The experiment file (YAML). Its keys, values, defaults and meanings are listed in `ExperimentSchema`
+// (docs/experiment-files.md, `ftft schema`), which a test keeps equal to what this parser reads. Any other key is an
+// error naming its path and line, with a "did you mean" (`KeySuggestion`). Relative paths are relative to the
+// experiment file's folder.
 extension ExperimentSpec {
     /// Reads and validates an experiment file. Every error names the file, the key path and the line.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ExperimentSpec {
@@ -127,7 +98,8 @@ struct SpecParser {
         let name = try nameValue.choice(["embedded", "nli", "hsd", "files"])
         // Keys that belong to one kind of task only.
         let onlyFor: [String: [String]] = [
-            "embedded": ["embedded"], "validation_fraction": ["nli"], "split_seed": ["nli"], "data_root": ["nli", "hsd"],
+            "embedded": ["embedded"], "validation_fraction": ["nli", "files"], "split_seed": ["nli", "files"],
+            "data_root": ["nli", "hsd"],
             "labels": ["files"], "metric": ["files"], "train": ["files"], "validation": ["files"], "ood_dev": ["files"],
             "ood_test": ["files"],
         ]
@@ -208,25 +180,43 @@ struct SpecParser {
     }
 
     mutating func files(_ m: YAMLMapping) throws -> CustomTaskFiles {
-        let labels = try m.required("labels").list().map { try $0.string() }
-        guard labels.count >= 2, Set(labels).count == labels.count else {
-            throw ExperimentError.invalidValue(file: file, path: YAMLMapping.join(m.path, "labels"), line: m.line,
-                                               reason: "at least two distinct label names are needed")
-        }
-        let metricValue = try m.required("metric")
-        guard let metric = Metric(rawValue: try metricValue.choice(Metric.allCases.map(\.rawValue))) else {
-            throw metricValue.invalid("unknown metric")
-        }
         let train = try dataFile(try m.required("train"), defaultName: "train")
-        let validation = try dataFile(try m.required("validation"), defaultName: "validation")
-        let oodDev = try m.required("ood_dev").list().enumerated().map { try dataFile($1, defaultName: "ood_dev_\($0)") }
-        let oodTest = try (m.optional("ood_test")?.list() ?? []).enumerated().map { try dataFile($1, defaultName: "ood_test_\($0)") }
-        guard !oodDev.isEmpty else {
-            throw ExperimentError.invalidValue(file: file, path: YAMLMapping.join(m.path, "ood_dev"), line: m.line,
-                                               reason: "at least one OOD dev set is needed (the early-stopping criterion)")
+        let labels: [String]
+        if let labelsValue = m.optional("labels") {
+            labels = try labelsValue.list().map { try $0.string() }
+            guard labels.count >= 2, Set(labels).count == labels.count else {
+                throw labelsValue.invalid("at least two distinct label names are needed")
+            }
+        } else {
+            // Class names from the training file's label values (sorted; integers numerically).
+            guard FileManager.default.fileExists(atPath: train.path) else {
+                throw ExperimentError.missingFile(file: file, path: YAMLMapping.join(m.path, "train.path"),
+                                                  line: lines[YAMLMapping.join(m.path, "train.path")], missing: train.path)
+            }
+            labels = try LabeledDataset.labelValues(path: train.path, format: DataFileFormat(rawValue: train.format) ?? .jsonl,
+                                                    labelField: train.labelField)
         }
+        let metricValue = m.optional("metric")
+        let metric = try metricValue.map { value -> Metric in
+            guard let metric = Metric(rawValue: try value.choice(Metric.allCases.map(\.rawValue))) else {
+                throw value.invalid("unknown metric")
+            }
+            return metric
+        } ?? .accuracy
+        let validation = try m.optional("validation").map { try dataFile($0, defaultName: "validation") }
+        let fractionValue = m.optional("validation_fraction")
+        if let fractionValue, validation != nil {
+            throw fractionValue.invalid("only without validation: (the share of the training file held out for validation)")
+        }
+        let fraction = try fractionValue?.double() ?? 0.1
+        if let fractionValue, !(fraction > 0 && fraction < 1) {
+            throw fractionValue.outOfRange("the validation fraction must be in (0, 1) (got \(fraction))")
+        }
+        let splitSeed = UInt64(max(0, try m.optional("split_seed")?.int() ?? 0))
+        let oodDev = try (m.optional("ood_dev")?.list() ?? []).enumerated().map { try dataFile($1, defaultName: "ood_dev_\($0)") }
+        let oodTest = try (m.optional("ood_test")?.list() ?? []).enumerated().map { try dataFile($1, defaultName: "ood_test_\($0)") }
         return CustomTaskFiles(name: "files", labels: labels, metric: metric, train: train, validation: validation,
-                               oodDev: oodDev, oodTest: oodTest)
+                               validationFraction: fraction, splitSeed: splitSeed, oodDev: oodDev, oodTest: oodTest)
     }
 
     mutating func dataFile(_ value: YAMLValue, defaultName: String) throws -> CustomTaskFiles.File {

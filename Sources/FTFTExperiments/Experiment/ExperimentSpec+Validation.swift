@@ -46,7 +46,7 @@ extension ExperimentSpec {
                 try requireExists(TaskDefinition.resolve(relative, dataRoot: root), at: "task.data_root")
             }
         case .files(let files):
-            var named: [(String, CustomTaskFiles.File)] = [("train", files.train), ("validation", files.validation)]
+            var named: [(String, CustomTaskFiles.File)] = [("train", files.train)] + (files.validation.map { [("validation", $0)] } ?? [])
             named += files.oodDev.enumerated().map { ("ood_dev[\($0)]", $1) }
             named += files.oodTest.enumerated().map { ("ood_test[\($0)]", $1) }
             for (key, f) in named { try requireExists(f.path, at: "task.\(key).path") }

@@ -76,12 +76,31 @@ public struct CustomTaskFiles: Sendable, Equatable, Codable {
     }
 
     public var name: String
+    /// Class names in class order (from the file's `labels:`, else the training file's distinct label values,
+    /// `LabeledDataset.labelValues`); resolved when the experiment is loaded.
     public var labels: [String]
     public var metric: Metric
     public var train: File
-    public var validation: File
+    /// nil: the validation set is a seeded stratified `validationFraction` of the training file (the rest trains).
+    public var validation: File?
+    public var validationFraction: Double
+    public var splitSeed: UInt64
+    /// May be empty: early stopping then watches the validation metric.
     public var oodDev: [File]
     public var oodTest: [File]
+
+    public init(name: String, labels: [String], metric: Metric, train: File, validation: File?,
+                validationFraction: Double = 0.1, splitSeed: UInt64 = 0, oodDev: [File], oodTest: [File]) {
+        self.name = name
+        self.labels = labels
+        self.metric = metric
+        self.train = train
+        self.validation = validation
+        self.validationFraction = validationFraction
+        self.splitSeed = splitSeed
+        self.oodDev = oodDev
+        self.oodTest = oodTest
+    }
 }
 
 /// A model: an architecture trained from scratch, or a pretrained Hugging Face BERT directory.

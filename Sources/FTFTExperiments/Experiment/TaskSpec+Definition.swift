@@ -12,14 +12,27 @@ extension TaskSpec {
         case .nli(let fraction, let seed): return .nli(validationFraction: fraction, splitSeed: seed)
         case .hsd: return .hsd()
         case .files(let files):
-            func spec(_ f: CustomTaskFiles.File) -> DatasetSpec {
+            func format(_ f: CustomTaskFiles.File) -> DatasetFormat {
                 let mapping = ColumnMapping(textField: f.textField, pairField: f.pairField, labelField: f.labelField,
                                             idField: f.idField, labels: .names(files.labels))
-                let format = DataFileFormat(rawValue: f.format) ?? .jsonl
-                return DatasetSpec(name: f.name, source: .file(path: f.path, format: .generic(format, mapping)), metric: files.metric)
+                return .generic(DataFileFormat(rawValue: f.format) ?? .jsonl, mapping)
             }
-            return TaskDefinition(name: files.name, labelNames: files.labels, metric: files.metric, train: spec(files.train),
-                                  validation: spec(files.validation), oodDev: files.oodDev.map(spec), oodTest: files.oodTest.map(spec))
+            func spec(_ f: CustomTaskFiles.File) -> DatasetSpec {
+                DatasetSpec(name: f.name, source: .file(path: f.path, format: format(f)), metric: files.metric)
+            }
+            let train: DatasetSpec, validation: DatasetSpec
+            if let file = files.validation {
+                (train, validation) = (spec(files.train), spec(file))
+            } else {
+                func part(_ part: SplitPart, _ name: String) -> DatasetSpec {
+                    DatasetSpec(name: name, source: .split(path: files.train.path, format: format(files.train), part: part,
+                                                           validationFraction: files.validationFraction,
+                                                           splitSeed: files.splitSeed), metric: files.metric)
+                }
+                (train, validation) = (part(.train, files.train.name), part(.validation, "validation"))
+            }
+            return TaskDefinition(name: files.name, labelNames: files.labels, metric: files.metric, train: train,
+                                  validation: validation, oodDev: files.oodDev.map(spec), oodTest: files.oodTest.map(spec))
         }
     }
 }

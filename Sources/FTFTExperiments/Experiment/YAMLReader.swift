@@ -13,6 +13,8 @@ final class YAMLMapping {
     let line: Int?
     private let entries: [(key: String, value: Node, line: Int?)]
     private var used = Set<String>()
+    /// Every key the schema asked for, present or not: the candidates of a "did you mean" for an unknown key.
+    private var asked = Set<String>()
 
     init(_ node: Node, file: String, path: String) throws {
         self.file = file
@@ -42,10 +44,19 @@ final class YAMLMapping {
 
     var keys: [String] { entries.map(\.key) }
 
-    func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
+    func has(_ key: String) -> Bool {
+        ask(key)
+        return entries.contains { $0.key == key }
+    }
+
+    private func ask(_ key: String) {
+        asked.insert(key)
+        SchemaRecorder.current?.record(path: path, key: key)
+    }
 
     /// The value of `key`, marked as used; nil if absent (or explicitly null).
     func optional(_ key: String) -> YAMLValue? {
+        ask(key)
         guard let entry = entries.first(where: { $0.key == key }) else { return nil }
         used.insert(key)
         let value = YAMLValue(node: entry.value, file: file, path: Self.join(path, key), line: entry.value.mark?.line ?? entry.line)
@@ -54,7 +65,10 @@ final class YAMLMapping {
 
     func required(_ key: String) throws -> YAMLValue {
         guard let value = optional(key) else {
-            throw ExperimentError.missingKey(file: file, path: Self.join(path, key), line: line)
+            // A present key that nothing asked for and that is spelled like this one: probably a typo of it.
+            let typo = entries.first { !asked.contains($0.key) && KeySuggestion.isLikelyTypo($0.key, of: key) }
+            throw ExperimentError.missingKey(file: file, path: Self.join(path, key), line: line,
+                                             suggestion: typo.map { "\($0.key) (line \($0.line.map(String.init) ?? "?")) is not a key; did you mean \(key)?" })
         }
         return value
     }
@@ -62,7 +76,8 @@ final class YAMLMapping {
     /// Throws for the first key (in file order) that the schema did not read.
     func finish() throws {
         if let unknown = entries.first(where: { !used.contains($0.key) }) {
-            throw ExperimentError.unknownKey(file: file, path: Self.join(path, unknown.key), line: unknown.line)
+            throw ExperimentError.unknownKey(file: file, path: Self.join(path, unknown.key), line: unknown.line,
+                                             suggestion: KeySuggestion.suggestion(for: unknown.key, candidates: asked))
         }
     }
 }

@@ -1,3 +1,4 @@
+import FTFTIO
 import FTFTStore
 
 /// A training phase that stopped with an error: the error itself (a non-finite loss, a full store, an unwritable
@@ -6,7 +7,7 @@ import FTFTStore
 /// store with this text; the next `ftft run` of the experiment retries it from that checkpoint (the pipeline
 /// resumes failed runs like interrupted ones, `PhaseRunner.run`), so a transient failure — a full disk — heals
 /// itself and a deterministic one — a diverging learning rate — fails again at the same update.
-public struct PhaseFailure: Error, CustomStringConvertible {
+public struct PhaseFailure: UserFacingError {
     public let title: String
     public let seed: UInt64
     public let run: RunID
@@ -16,6 +17,9 @@ public struct PhaseFailure: Error, CustomStringConvertible {
     public let lastCheckpointStep: Int?
     public let checkpointPath: String
     public let underlying: Error
+
+    /// The underlying error's status (a non-finite loss: failure; a checkpoint that cannot be used: bad input).
+    public var exitStatus: ExitStatus { (underlying as? UserFacingError)?.exitStatus ?? .failure }
 
     public var description: String {
         let kept = lastCheckpointStep.map { "its last checkpoint (step \($0), \(checkpointPath)) is kept and `ftft run` retries from it" }

@@ -48,7 +48,7 @@ public struct TaskIdentity: Codable, Sendable, Equatable {
                 return f
             }
             files.train = hash(files.train)
-            files.validation = hash(files.validation)
+            files.validation = files.validation.map(hash)
             files.oodDev = files.oodDev.map(hash)
             files.oodTest = files.oodTest.map(hash)
             spec.kind = .files(files)

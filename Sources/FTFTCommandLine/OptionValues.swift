@@ -1,0 +1,21 @@
+import ArgumentParser
+import FTFTCartography
+import FTFTEncoder
+
+// Option values as enums: ArgumentParser parses them, lists the choices in `--help`, and names the valid ones in
+// the usage error (exit 64) for anything else, so no command checks spellings by hand.
+
+extension BertClassifier.KernelPath: ExpressibleByArgument {}
+extension SelectionMode: ExpressibleByArgument {}
+extension SelectionRule: ExpressibleByArgument {}
+extension EasyShareReference.TaskFamily: ExpressibleByArgument {}
+
+/// `ftft train --task`: the built-in tasks (own data: `--train-file`).
+enum BuiltInTask: String, CaseIterable, ExpressibleByArgument {
+    case embedded, nli, hsd
+}
+
+/// `ftft report --format`.
+enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
+    case text, markdown, html, json, csv
+}
