@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import FTFTData
 
@@ -14,16 +15,25 @@ struct DataFileOptions: ParsableArguments {
     @Option(name: .customLong("pair-field"), help: "Generic files: the field holding the second text of a pair.")
     var pairField: String?
 
-    @Option(name: .customLong("label-field"), help: "Generic files: the field holding the label.")
+    @Option(name: .customLong("label-field"), help: "Generic files: the field holding the label (predict: omit it for data without labels).")
     var labelField: String?
 
     @Option(name: .customLong("id-field"), help: "Generic files: the field holding the example id (default: the row number).")
     var idField: String?
 
-    @Option(name: .customLong("label-names"), help: "Generic files: the label names, comma-separated, in class order (default: the model's).")
+    @Option(name: .customLong("label-names"), help: "Generic files: the class names, comma-separated, in class order (predict: default the model's; train: default the training file's distinct labels, sorted, integers numerically).")
     var labelNames: String?
 
-    /// The reader for `path`; `modelLabels` name the classes of a generic file when --label-names is absent.
+    /// --label-names as a list.
+    var labelNameList: [String]? { labelNames.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
+
+    /// The generic format named by --format or by the file's extension (nil for the paper's named formats).
+    func genericFormat(path: String) -> DataFileFormat? {
+        DataFileFormat(rawValue: format ?? DataFileFormat(path: path)?.rawValue ?? "")
+    }
+
+    /// The reader for `path`; `modelLabels` name the classes of a generic file when --label-names is absent. A
+    /// generic file without --label-field is read without labels (every example's label −1: data to predict on).
     func format(path: String, modelLabels: [String]) throws -> DatasetFormat {
         let name = format ?? DataFileFormat(path: path)?.rawValue ?? ""
         switch name {
@@ -34,12 +44,12 @@ struct DataFileOptions: ParsableArguments {
         case "hans": return .hans
         case "cad": return .cad
         case "jsonl", "csv", "tsv":
-            guard let textField, let labelField else {
-                throw ValidationError("a \(name) file needs --text-field and --label-field (and --pair-field for pairs)")
+            guard let textField else {
+                throw ValidationError("a \(name) file needs --text-field (and --label-field for labelled data, --pair-field for pairs)")
             }
-            let labels = labelNames.map { $0.split(separator: ",").map(String.init) } ?? modelLabels
-            let mapping = ColumnMapping(textField: textField, pairField: pairField, labelField: labelField, idField: idField,
-                                        labels: .names(labels))
+            let labels = labelNameList ?? modelLabels
+            let mapping = ColumnMapping(textField: textField, pairField: pairField, labelField: labelField ?? "",
+                                        idField: idField, labels: labelField == nil ? .unlabelled(names: labels) : .names(labels))
             return .generic(DataFileFormat(rawValue: name) ?? .jsonl, mapping)
         default:
             let parts = name.split(separator: "-")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import FTFTCartography
+import FTFTData
 import FTFTEncoder
+import FTFTExperiments
 
 // Option values as enums: ArgumentParser parses them, lists the choices in `--help`, and names the valid ones in
 // the usage error (exit 64) for anything else, so no command checks spellings by hand.
@@ -19,3 +21,6 @@ enum BuiltInTask: String, CaseIterable, ExpressibleByArgument {
 enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
     case text, markdown, html, json, csv
 }
+
+extension Metric: ExpressibleByArgument {}
+extension ModelKeep: ExpressibleByArgument {}

@@ -14,7 +14,9 @@ public struct PredictCommand: ParsableCommand {
             The model is a Hugging Face BERT classifier directory (config.json with num_labels and id2label, \
             model.safetensors, and vocab.txt or tokenizer.json) or an ftft training checkpoint (a .safetensors file \
             kept by `ftft run` with keep_checkpoints: true; give its --tokenizer). Each output line is \
-            {"id", "label", "label_index", "gold" (when the data has labels), "logits", "probabilities"}.
+            {"id", "label", "label_index", "gold" (when the data has labels), "logits", "probabilities"}; "label" and \
+            "gold" use the same names (--label-names, else the model's id2label). A generic file without \
+            --label-field is data without labels.
             """)
 
     @Option(name: .long, help: "A model directory or an ftft checkpoint file.")
@@ -51,7 +53,7 @@ public struct PredictCommand: ParsableCommand {
     public func run() throws {
         try reportingErrors {
             let predictor = try Predictor(modelPath: model, tokenizer: tokenizer, maxLength: maxLength,
-                                          labelNames: nil)
+                                          labelNames: file.labelNameList)
             if !predictor.freshlyInitialized.isEmpty {
                 Standard.error("ftft: warning: \(model) has no \(predictor.freshlyInitialized.joined(separator: ", ")); initialised at random, so these predictions mean nothing")
             }

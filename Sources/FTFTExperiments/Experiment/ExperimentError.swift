@@ -59,6 +59,22 @@ public enum ExperimentError: UserFacingError, Equatable {
         }
     }
 
+    /// The file and key path the error is about, and what is wrong there without them (for tools that built the
+    /// file from their own options, as `ftft train` does, to say it in terms of those options).
+    public var place: (file: String, path: String, line: Int?, problem: String)? {
+        switch self {
+        case .unknownKey(let file, let path, let line, let suggestion):
+            return (file, path, line, "unknown key" + (suggestion.map { "; \($0)" } ?? ""))
+        case .missingKey(let file, let path, let line, let suggestion):
+            return (file, path, line, "required" + (suggestion.map { "; \($0)" } ?? ""))
+        case .duplicateKey(let file, let path, let line): return (file, path, line, "given more than once")
+        case .invalidValue(let file, let path, let line, let reason): return (file, path, line, reason)
+        case .outOfRange(let file, let path, let line, let reason): return (file, path, line, "out of range: \(reason)")
+        case .missingFile(let file, let path, let line, let missing): return (file, path, line, "\(missing) does not exist")
+        default: return nil
+        }
+    }
+
     /// Errors in a user's configuration or data are bad input; a store or pipeline state that cannot be used is
     /// a run-time failure.
     public var exitStatus: ExitStatus {

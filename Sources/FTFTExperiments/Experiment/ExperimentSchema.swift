@@ -108,6 +108,7 @@ public enum ExperimentSchema {
             key("methods[].rule", "ftft, exact, cartography", "ftft", "dm, random_dm, ftft: how many examples a rate selects (README: selection rules)"),
             key("methods[].ddof", "0, 1", "1", "dm and ftft: variability's degrees of freedom"),
             key("methods[].patience", "integer ≥ 1", "2", "erm_es and ftft: evaluations without improvement of the criterion before stopping"),
+            key("methods[].keep", "best, last, none", "none", "keep the main run's weights as a Hugging Face model folder (models/run-<id>-<best|last>/, named in manifest.json): best = the evaluation with the best criterion (what early-stopped methods report), last = when training ended"),
         ]),
     ]
 

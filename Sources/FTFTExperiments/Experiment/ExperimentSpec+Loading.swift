@@ -26,7 +26,31 @@ extension ExperimentSpec {
             throw ExperimentError.unreadableFile(file: path, reason: "line \(line) is not valid UTF-8")
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if path.lowercased().hasSuffix(".json"), let spec = try savedCopy(data, file: path) { return spec }
         return try parse(yaml: text, file: path, baseDirectory: folder, environment: environment)
+    }
+
+    /// The resolved copy `ftft run` saves beside the store (`<output>/<experiment>/experiment.json`), so that
+    /// `ftft run <folder>/experiment.json` runs the saved configuration again; nil for JSON that is not such a copy
+    /// (it is then read as YAML, of which JSON is a subset).
+    static func savedCopy(_ data: Data, file: String) throws -> ExperimentSpec? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["name"] != nil,
+              object["methods"] != nil, object["experiment"] == nil else { return nil }
+        let spec: ExperimentSpec
+        do {
+            spec = try JSONDecoder().decode(ExperimentSpec.self, from: data)
+        } catch let error as DecodingError {
+            let reason: String
+            switch error {
+            case .keyNotFound(let key, let c): reason = "\((c.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")) is missing"
+            case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
+                reason = "\(c.codingPath.map(\.stringValue).joined(separator: ".")): \(c.debugDescription)"
+            @unknown default: reason = "\(error)"
+            }
+            throw ExperimentError.unreadableFile(file: file, reason: "not an experiment saved by this ftft: \(reason)")
+        }
+        try spec.validate(file: file, lines: [:])
+        return spec
     }
 
     /// Parses experiment YAML; `file` names it in messages and `baseDirectory` anchors relative paths.

@@ -174,6 +174,8 @@ public struct MethodSpec: Sendable, Equatable, Codable {
     public var ddof: Int
     /// Early-stopping patience in checkpoints (erm_es, ftft).
     public var patience: Int?
+    /// Which weights of the main run are kept as a Hugging Face model folder (nil: none).
+    public var keep: ModelKeep?
 
     public var isEarlyStopped: Bool { kind == .ermES || kind == .ftft }
     public var usesReference: Bool { kind == .dm || kind == .ftft }

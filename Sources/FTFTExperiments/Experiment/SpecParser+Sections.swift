@@ -136,6 +136,9 @@ extension SpecParser {
         } else {
             try reject("patience", "only for methods erm_es and ftft (early stopping), not \(kind.rawValue)")
         }
+        if let v = m.optional("keep") {
+            spec.keep = ModelKeep(rawValue: try v.choice(ModelKeep.allCases.map(\.rawValue)))
+        }
         try m.finish()
         return spec
     }

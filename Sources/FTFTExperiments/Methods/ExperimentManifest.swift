@@ -23,6 +23,8 @@ public struct ExperimentManifest: Codable, Sendable, Equatable {
         /// Training-set size and size of the selected subset (subset methods).
         public var poolCount: Int?
         public var selectedCount: Int?
+        /// The main run's kept model folder, relative to the experiment folder (`keep:`), when there is one.
+        public var model: String?
     }
 
     public var spec: ExperimentSpec

@@ -48,13 +48,14 @@ extension ExperimentRunner {
 
     /// The full-length ERM run of `model` with `seed`, with its training dynamics: the "ERM" row of that model
     /// and the reference run of every data map made with it.
-    func erm(model: String, seed: UInt64, role: RunRole) throws -> RunID {
+    func erm(model: String, seed: UInt64, role: RunRole, keep: ModelKeep = .none) throws -> RunID {
         try phase(title: "ERM \(model)", method: .erm, role: role, model: model, seed: seed, subset: nil, patience: nil,
-                  referenceRun: nil)
+                  referenceRun: nil, keep: keep)
     }
 
     func phase(title: String, method: RunMethod, role: RunRole, model: String, seed: UInt64,
-               subset: (identity: SubsetIdentity, indices: [Int])?, patience: Int?, referenceRun: RunID?) throws -> RunID {
+               subset: (identity: SubsetIdentity, indices: [Int])?, patience: Int?, referenceRun: RunID?,
+               keep: ModelKeep = .none) throws -> RunID {
         let recipe = try recipe(model)
         let all = try trainExamples(recipe)
         let examples = subset.map { $0.indices.map { all[$0] } } ?? all
@@ -64,7 +65,8 @@ extension ExperimentRunner {
                                            batchSize: configuration.training.batchSize)
         let request = PhaseRunner.Request(phase: description, method: method, role: role, recipe: recipe,
                                           configuration: configuration, examples: examples, ids: trainIDs,
-                                          suite: try suite(recipe), referenceRun: referenceRun)
+                                          suite: try suite(recipe), referenceRun: referenceRun, keep: keep,
+                                          labelNames: task.definition.labelNames)
         return try phaseRunner.run(request).run
     }
 
@@ -73,19 +75,20 @@ extension ExperimentRunner {
         var entry = ExperimentManifest.Entry(label: method.label, kind: method.kind, seed: seed, mainRun: 0, referenceRun: nil,
                                              unitRun: unit.rawValue, postHocRun: nil, poolCount: nil, selectedCount: nil)
         let storeMethod = Self.storeMethod(method.kind)
+        let keep = method.keep ?? .none
         switch method.kind {
         case .erm:
-            entry.mainRun = try erm(model: method.model, seed: seed, role: .main).rawValue
+            entry.mainRun = try erm(model: method.model, seed: seed, role: .main, keep: keep).rawValue
         case .ermES:
             entry.mainRun = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
-                                      subset: nil, patience: method.patience, referenceRun: nil).rawValue
+                                      subset: nil, patience: method.patience, referenceRun: nil, keep: keep).rawValue
         case .randomDM:
             let n = task.train.count
             let indices = try SubsetSelection.randomIndices(count: n, rate: method.rate, rule: method.rule, seed: seed)
             events(.selected(title: method.label, seed: seed, count: indices.count, pool: n))
             let identity = try subsetIdentity(method, seed: seed)
             let main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
-                                 subset: identity.map { ($0, indices) }, patience: nil, referenceRun: nil)
+                                 subset: identity.map { ($0, indices) }, patience: nil, referenceRun: nil, keep: keep)
             let spec = SelectionSpec(mode: "random", rate: method.rate, rule: method.rule, seed: seed)
             if try store.selection(run: main, spec: spec, dataMap: nil) == nil {
                 try store.saveSelection(run: main, dataMap: nil, spec: spec, poolCount: n, exampleIndices: indices,
@@ -103,11 +106,12 @@ extension ExperimentRunner {
             let identity = try subsetIdentity(method, seed: seed)
             let main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
                                  subset: identity.map { ($0, selection.indices) },
-                                 patience: method.kind == .ftft ? method.patience : nil, referenceRun: reference)
+                                 patience: method.kind == .ftft ? method.patience : nil, referenceRun: reference, keep: keep)
             (entry.mainRun, entry.referenceRun) = (main.rawValue, reference.rawValue)
             (entry.poolCount, entry.selectedCount) = (selection.pool, selection.indices.count)
         }
         entry.postHocRun = try postHocCounterpart(method, seed: seed)?.rawValue
+        if keep != .none { entry.model = ModelExport.relativeFolder(run: RunID(entry.mainRun), keep: keep) }
         return entry
     }
 

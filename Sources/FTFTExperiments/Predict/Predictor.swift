@@ -36,6 +36,11 @@ public struct Predictor {
             names = Self.id2label(configFile: checkpoint.configFile, count: checkpoint.config.numLabels)
         } else {
             model = try Self.loadTrainingCheckpoint(path: modelPath)
+            // Checkpoints written by `ftft run` carry the task's class names.
+            if let json = try? SafetensorsFile(path: modelPath).metadata["label_names"],
+               let decoded = try? JSONDecoder().decode([String].self, from: Data(json.utf8)), decoded.count == model.numLabels {
+                names = decoded
+            }
         }
         let tokenizerPath = tokenizer ?? (isDirectory.boolValue ? modelPath : nil)
         switch tokenizerPath {

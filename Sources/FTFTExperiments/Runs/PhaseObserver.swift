@@ -51,6 +51,11 @@ final class PhaseObserver: TrainingObserver {
     var interruptAfterStep: Int?
     /// Completed steps in the last checkpoint this observer wrote (for the message of a failure).
     private(set) var lastCheckpointStep: Int?
+    /// The task's class names, written into checkpoints (`label_names`) so that `ftft predict` names classes.
+    var labelNames: [String] = []
+    /// When set (`keep: best`), the weights of each evaluation that improves on every earlier one (strictly, as
+    /// early stopping decides) are written here as a Hugging Face `model.safetensors`.
+    var bestWeightsPath: String?
 
     init(store: RunStore, run: RunID, suite: EvaluationSuite, flops: BertFLOPs, examples: [EncodedExample], ids: [Int: String],
          keepLogits: Bool, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
@@ -93,7 +98,12 @@ final class PhaseObserver: TrainingObserver {
             events(.evaluating(phase, step: step, set: name, index: i, count: count))
         }
         try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: results)
+        let improves = state.criteria.allSatisfy { criterion > $0 }
         state.criteria.append(criterion)
+        if improves, let bestWeightsPath, let bert = trainer.model as? BertClassifier {
+            try bert.writeHuggingFaceWeights(path: bestWeightsPath, metadata: ["ftft_step": String(step),
+                                                                               "ftft_checkpoint": String(state.evaluations)])
+        }
         let stop = state.monitor?.observe(criterion) ?? false
         checkpointDue = true
         var withoutLogits = results
@@ -128,7 +138,11 @@ final class PhaseObserver: TrainingObserver {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let json = String(decoding: try encoder.encode(state), as: UTF8.self)
-        try trainer.saveCheckpoint(to: checkpointPath, extraMetadata: [PhaseState.metadataKey: json])
+        var metadata = [PhaseState.metadataKey: json]
+        if !labelNames.isEmpty, let names = try? JSONEncoder().encode(labelNames) {
+            metadata["label_names"] = String(decoding: names, as: UTF8.self)
+        }
+        try trainer.saveCheckpoint(to: checkpointPath, extraMetadata: metadata)
         lastCheckpointStep = trainer.position.completedSteps
     }
 

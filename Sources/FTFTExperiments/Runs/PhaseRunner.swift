@@ -33,6 +33,10 @@ struct PhaseRunner {
         var ids: [Int: String]
         var suite: EvaluationSuite
         var referenceRun: RunID?
+        /// Which weights to keep as a Hugging Face model folder when the run finishes.
+        var keep: ModelKeep = .none
+        /// The task's class names (the model folder's id2label, the checkpoint's label_names).
+        var labelNames: [String] = []
     }
 
     struct Outcome {
@@ -56,8 +60,13 @@ struct PhaseRunner {
         let json = try request.configuration.json()
         let sha = RunStore.configurationSHA256(json)
         if let done = try finishedRun(sha: sha) {
-            events(.phaseReused(request.phase, run: done.id))
-            return Outcome(run: done.id, reused: true)
+            if request.keep == .none || ModelExport.exists(experimentDirectory: experimentDirectory, run: done.id, keep: request.keep) {
+                events(.phaseReused(request.phase, run: done.id))
+                return Outcome(run: done.id, reused: true)
+            }
+            // Weights are only kept when asked for; training again gives the same run (same seed, same order), now
+            // with its model folder.
+            events(.note("\(request.phase.title) (seed \(request.phase.seed)): \(done.id) is finished but its \(request.keep.rawValue) weights were not kept; training it again to keep them (the results will be the same)"))
         }
         var unfinished: Run?
         for status in [RunStatus.interrupted, .running, .failed] {
@@ -133,12 +142,22 @@ struct PhaseRunner {
             store: store, run: run, suite: request.suite, flops: BertFLOPs(config: recipe.config), examples: request.examples,
             ids: request.ids, keepLogits: storeLogits, checkpointPath: path, phase: request.phase, state: state,
             events: events)
+        observer.labelNames = request.labelNames
+        let bestPath = ModelExport.bestWeightsPath(experimentDirectory: experimentDirectory, run: run)
+        if request.keep == .best { observer.bestWeightsPath = bestPath }
         observer.interruptAfterStep = interruptAfterStep
         events(.phaseStarted(request.phase, run: run, resumedAtStep: resumedAt))
         let phase = request.phase
         defer { lastCheckpointStep = observer.lastCheckpointStep ?? lastCheckpointStep }
         let outcome = try trainer.run(observer: observer) { progress in events(.step(phase, progress)) }
         try store.recordCompute(observer.ledgerEntry(trainer))
+        if request.keep != .none, let bert = model as? BertClassifier {
+            let folder = URL(fileURLWithPath: experimentDirectory).appendingPathComponent(
+                ModelExport.relativeFolder(run: run, keep: request.keep)).path
+            try ModelExport.write(model: bert, weightsFile: request.keep == .best ? bestPath : nil,
+                                  labelNames: request.labelNames, encoder: recipe.encoder, to: folder)
+            try? FileManager.default.removeItem(atPath: bestPath)
+        }
         if !keepCheckpoints { try? FileManager.default.removeItem(atPath: path) }
         try store.updateStatus(run: run, to: .finished)
         events(.phaseFinished(request.phase, run: run, steps: outcome.completedSteps, stoppedEarly: outcome.stoppedEarly,
