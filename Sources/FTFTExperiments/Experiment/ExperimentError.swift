@@ -25,6 +25,8 @@ public enum ExperimentError: UserFacingError, Equatable {
     case unavailable(what: String, reason: String)
     /// A stored run or result that cannot be used as the experiment asks.
     case inconsistentStore(reason: String)
+    /// A subset chosen outside the experiment (`subset_file`, `reference_dynamics`) that cannot be used.
+    case externalReference(file: String, line: Int?, reason: String)
     /// A run id that the store does not hold (`known`: the ids it does hold).
     case noSuchRun(store: String, run: Int64, known: [Int64])
 
@@ -53,6 +55,8 @@ public enum ExperimentError: UserFacingError, Equatable {
             return "\(what) is not available: \(reason)"
         case .inconsistentStore(let reason):
             return "the run store is inconsistent with the experiment: \(reason)"
+        case .externalReference(let file, let line, let reason):
+            return "\(file)\(line.map { ":\($0)" } ?? ""): \(reason)"
         case .noSuchRun(let store, let run, let known):
             let held = known.isEmpty ? "it holds no runs" : "its runs are " + Self.ranges(known)
             return "\(store): there is no run \(run); \(held) (`ftft runs <experiment folder>` lists them)"

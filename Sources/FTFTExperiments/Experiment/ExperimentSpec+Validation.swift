@@ -84,6 +84,8 @@ extension ExperimentSpec {
             if let reference = method.reference, model(named: reference) == nil {
                 throw invalid(path + ".reference", "\"\(reference)\" is not one of the models")
             }
+            if let subset = method.subsetFile { try requireExists(subset, at: path + ".subset_file") }
+            if let dynamics = method.referenceDynamics { try requireExists(dynamics, at: path + ".reference_dynamics", directory: true) }
             if let patience = method.patience, patience >= evaluationsPerFullRun {
                 throw outOfRange(path + ".patience", "patience \(patience) must be below the \(evaluationsPerFullRun) evaluations of a full run (max_steps / eval_interval), or training can never stop early")
             }

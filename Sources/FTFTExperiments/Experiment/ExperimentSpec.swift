@@ -176,6 +176,13 @@ public struct MethodSpec: Sendable, Equatable, Codable {
     public var patience: Int?
     /// Which weights of the main run are kept as a Hugging Face model folder (nil: none).
     public var keep: ModelKeep?
+    /// dm, ftft: the subset from outside instead of a reference model trained here (`ExternalReference`): a file
+    /// of ids, or a folder of cartography dynamics (absolute paths).
+    public var subsetFile: String?
+    public var referenceDynamics: String?
+
+    /// True when the subset comes from outside this experiment (no reference run here).
+    public var hasExternalReference: Bool { subsetFile != nil || referenceDynamics != nil }
 
     public var isEarlyStopped: Bool { kind == .ermES || kind == .ftft }
     public var usesReference: Bool { kind == .dm || kind == .ftft }

@@ -108,16 +108,36 @@ extension SpecParser {
             }
         }
         if spec.usesReference {
-            let reference = try m.required("reference")
-            note(reference)
-            spec.reference = try reference.string()
+            let sources = ["reference", "subset_file", "reference_dynamics"].filter { m.has($0) }
+            guard sources.count == 1 else {
+                throw ExperimentError.invalidValue(
+                    file: file, path: YAMLMapping.join(m.path, sources.count > 1 ? sources[1] : "reference"), line: m.line,
+                    reason: "give exactly one of reference: <model> (trained here), subset_file: <ids file> or reference_dynamics: <cartography dynamics folder>")
+            }
+            if let reference = m.optional("reference") {
+                note(reference)
+                spec.reference = try reference.string()
+            }
+            if let v = m.optional("subset_file") {
+                note(v)
+                spec.subsetFile = resolve(try v.string())
+                for key in ["mode", "rate", "rule", "ddof"] {
+                    try reject(key, "the subset file fixes the subset; \(key) applies to data maps (reference or reference_dynamics)")
+                }
+            }
+            if let v = m.optional("reference_dynamics") {
+                note(v)
+                spec.referenceDynamics = resolve(try v.string())
+            }
             if let v = m.optional("mode") { spec.mode = try v.choice(["ambiguous", "hard", "easy"]) }
             if let v = m.optional("ddof") {
                 spec.ddof = try v.int()
                 guard spec.ddof == 0 || spec.ddof == 1 else { throw v.outOfRange("ddof must be 0 or 1 (got \(spec.ddof))") }
             }
         } else {
-            for key in ["reference", "mode", "ddof"] { try reject(key, "only for methods dm and ftft, not \(kind.rawValue)") }
+            for key in ["reference", "subset_file", "reference_dynamics", "mode", "ddof"] {
+                try reject(key, "only for methods dm and ftft, not \(kind.rawValue)")
+            }
         }
         if spec.selectsSubset {
             if let v = m.optional("rate") {

@@ -25,6 +25,8 @@ public struct ExperimentManifest: Codable, Sendable, Equatable {
         public var selectedCount: Int?
         /// The main run's kept model folder, relative to the experiment folder (`keep:`), when there is one.
         public var model: String?
+        /// The subset's source when it came from outside (dm, ftft with `subset_file` or `reference_dynamics`).
+        public var externalReference: ExternalReference?
     }
 
     public var spec: ExperimentSpec

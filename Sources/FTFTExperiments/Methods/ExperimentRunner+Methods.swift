@@ -96,6 +96,16 @@ extension ExperimentRunner {
             }
             (entry.mainRun, entry.poolCount, entry.selectedCount) = (main.rawValue, n, indices.count)
         case .dm, .ftft:
+            if let external = try externalSubset(method) {
+                events(.selected(title: method.label, seed: seed, count: external.indices.count, pool: external.pool))
+                let identity = try subsetIdentity(method, seed: seed)
+                let main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
+                                     subset: identity.map { ($0, external.indices) },
+                                     patience: method.kind == .ftft ? method.patience : nil, referenceRun: nil, keep: keep)
+                (entry.mainRun, entry.poolCount, entry.selectedCount) = (main.rawValue, external.pool, external.indices.count)
+                entry.externalReference = external.record
+                break
+            }
             guard let referenceModel = method.reference else {
                 throw ExperimentError.unavailable(what: method.label, reason: "no reference model")
             }

@@ -24,6 +24,7 @@ public final class ExperimentRunner {
     private var recipes: [String: ModelRecipe] = [:]
     private var suites: [String: EvaluationSuite] = [:]
     private var encodedTrain: [String: [EncodedExample]] = [:]
+    private var externalSubsets: [String: ExternalSubset] = [:]
     let trainIDs: [Int: String]
 
     /// Loads the data and the models' tokenizers and weights' hashes, checks what depends on the data (enough
@@ -43,7 +44,13 @@ public final class ExperimentRunner {
                                                   maxLength: spec.task.maxLength)
         }
         try Self.checkAgainstData(spec: spec, trainCount: task.train.count, file: specFile ?? spec.name)
+        // Subsets from outside are read and checked against the training set now, before anything is written.
+        var external: [String: ExternalSubset] = [:]
+        for method in spec.methods where method.hasExternalReference {
+            external[method.label] = try ExternalSubset.load(method, train: task.train, threads: spec.threads)
+        }
         store = try RunStore.open(directory: directory, access: .readWrite, options: storeOptions)
+        externalSubsets = external
     }
 
     func recipe(_ name: String) throws -> ModelRecipe {
@@ -56,7 +63,7 @@ public final class ExperimentRunner {
     static func checkAgainstData(spec: ExperimentSpec, trainCount n: Int, file: String) throws {
         let epochs = spec.training.maxSteps / TrainingConfiguration.batchesPerEpoch(exampleCount: n, batchSize: spec.training.batchSize)
         for (i, method) in spec.methods.enumerated() {
-            if method.usesReference, epochs < max(2, method.ddof + 1) {
+            if method.usesReference, !method.hasExternalReference, epochs < max(2, method.ddof + 1) {
                 throw ExperimentError.outOfRange(
                     file: file, path: "methods[\(i)]", line: nil,
                     reason: "its reference run completes \(epochs) epoch(s) of \(n) examples in \(spec.training.maxSteps) steps; a data map needs at least 2 (raise training.max_steps)")
@@ -66,6 +73,15 @@ public final class ExperimentRunner {
                                                  reason: "rate \(method.rate) of \(n) training examples selects nothing")
             }
         }
+    }
+
+    /// The subset a method takes from outside (read and checked once), nil for a reference model trained here.
+    func externalSubset(_ method: MethodSpec) throws -> ExternalSubset? {
+        guard method.hasExternalReference else { return nil }
+        if let cached = externalSubsets[method.label] { return cached }
+        let loaded = try ExternalSubset.load(method, train: task.train, threads: spec.threads)
+        externalSubsets[method.label] = loaded
+        return loaded
     }
 
     // MARK: Encoded data per tokenizer
@@ -108,6 +124,13 @@ public final class ExperimentRunner {
             return SubsetIdentity(kind: "random", referenceSHA256: nil, mode: "random", rate: method.rate, rule: method.rule,
                                   ddof: nil, randomSeed: seed)
         case .dm, .ftft:
+            if let external = try externalSubset(method) {
+                // The subset itself is the identity (it does not depend on the seed: one subset for every seed).
+                return SubsetIdentity(kind: external.record.kind.rawValue, referenceSHA256: external.record.subsetSHA256,
+                                      mode: method.subsetFile == nil ? method.mode : "external", rate: method.rate,
+                                      rule: method.subsetFile == nil ? method.rule : "external",
+                                      ddof: method.subsetFile == nil ? method.ddof : nil, randomSeed: nil)
+            }
             let reference = try configuration(model: method.reference ?? "", seed: seed, subset: nil, patience: nil)
             return SubsetIdentity(kind: "data_map", referenceSHA256: try reference.sha256(), mode: method.mode,
                                   rate: method.rate, rule: method.rule, ddof: method.ddof, randomSeed: nil)

@@ -41,7 +41,7 @@ extension ExperimentReport {
         """
         if let summary = spec.summary { page += "<p>\(summary)</p>\n" }
         page += "<h2>Results</h2>\n" + results.comparisonTable().html
-        page += "<ul>" + conventions.map { "<li>\($0)</li>" }.joined() + "</ul>\n"
+        page += "<ul>" + (conventions + externalNote).map { "<li>\($0)</li>" }.joined() + "</ul>\n"
         let stopping = results.earlyStoppingTable()
         if !stopping.rows.isEmpty { page += "<h2>Early stopping: live stop vs. the paper's post-hoc rule</h2>\n" + stopping.html }
         page += "<h2>Compute ledger (training GFLOP, main + reference)</h2>\n" + results.ledgerTable().html

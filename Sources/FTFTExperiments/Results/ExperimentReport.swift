@@ -18,13 +18,19 @@ public struct ExperimentReport {
         ]
     }
 
+    /// Said only when a method's subset came from outside.
+    var externalNote: [String] {
+        guard results.methods.contains(where: { $0.seeds.contains { $0.externalReference != nil } }) else { return [] }
+        return ["External references (subset_file, reference_dynamics) were trained elsewhere: \"(ext.)\" adds the training FLOPs their source states (the other trainer's own count or estimate, not counted here); \"(main only)\" means the source stated none, so compute counts the main run only."]
+    }
+
     public func markdown() -> String {
         var text = "# \(results.spec.name)\n\n"
         if let summary = results.spec.summary { text += summary + "\n\n" }
         text += "Task `\(results.task.name)`" + (results.trainingExamples.map { ", \($0) training examples" } ?? "")
             + "; models " + results.spec.models.map { "`\($0.name)`" }.joined(separator: ", ") + ".\n\n"
         text += "## Results\n\n" + results.comparisonTable().markdown + "\n"
-        text += conventions.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
+        text += (conventions + externalNote).map { "- " + $0 }.joined(separator: "\n") + "\n\n"
         let stopping = results.earlyStoppingTable()
         if !stopping.rows.isEmpty {
             text += "## Early stopping: live stop vs. the paper's post-hoc rule\n\n" + stopping.markdown + "\n"

@@ -15,7 +15,7 @@ extension ExperimentResults {
             row.append(TableFormat.meanSD(m.summary { $0.reported.dev[validationName] }, scale: 100))
             for name in testNames { row.append(TableFormat.meanSD(m.summary { $0.reported.test[name] }, scale: 100)) }
             row.append(TableFormat.meanSD(m.summary { oodAverage($0.reported) }, scale: 100))
-            row.append(TableFormat.meanSD(m.summary { $0.countedCompute }))
+            row.append(TableFormat.meanSD(m.summary { $0.countedCompute }) + Self.externalMark(m))
             row.append(TableFormat.meanSD(m.summary { $0.parameterEstimate(maxSteps: spec.training.maxSteps) }))
             row.append(TableFormat.meanSD(m.summary { Double($0.mainSteps) }, decimals: 0))
             let reported = m.summary { Double($0.reported.checkpoint) }, trained = m.summary { Double($0.checkpointsTrained) }
@@ -26,6 +26,14 @@ extension ExperimentResults {
             rows.append(row)
         }
         return TextTable(header: header, rows: rows)
+    }
+
+    /// How a method's compute treats an external reference: " (ext.)" when its cost (as its source states it) is
+    /// included, " (main only)" when the source gave none; "" for a reference trained here.
+    static func externalMark(_ m: MethodResult) -> String {
+        let external = m.seeds.compactMap(\.externalReference)
+        guard !external.isEmpty else { return "" }
+        return external.allSatisfy { $0.trainingFLOPs != nil } ? " (ext.)" : " (main only)"
     }
 
     /// Per seed: the live stop of every early-stopped method beside the paper's post-hoc rule applied to the
@@ -51,9 +59,9 @@ extension ExperimentResults {
         var rows: [[String]] = []
         for m in methods {
             for s in m.seeds {
-                let counted = s.main.countedTrainingFLOPs + (s.reference?.countedTrainingFLOPs ?? 0)
-                let precise = s.main.preciseTrainingFLOPs + (s.reference?.preciseTrainingFLOPs ?? 0)
-                let kaplan = s.main.kaplanTrainingFLOPs + (s.reference?.kaplanTrainingFLOPs ?? 0)
+                let counted = s.main.countedTrainingFLOPs + (s.reference?.countedTrainingFLOPs ?? 0) + s.externalFLOPs
+                let precise = s.main.preciseTrainingFLOPs + (s.reference?.preciseTrainingFLOPs ?? 0) + s.externalFLOPs
+                let kaplan = s.main.kaplanTrainingFLOPs + (s.reference?.kaplanTrainingFLOPs ?? 0) + s.externalFLOPs
                 let evaluation = s.main.countedEvaluationFLOPs + (s.reference?.countedEvaluationFLOPs ?? 0)
                 let wall = s.main.trainingWallSeconds + (s.reference?.trainingWallSeconds ?? 0)
                 rows.append([m.method.label, "\(s.seed)", g(counted), g(precise), counted == precise ? "yes" : "NO", g(kaplan),

@@ -19,19 +19,28 @@ public struct SeedResult: Sendable {
     public var unit: ComputeEntry
     public var selectedCount: Int?
     public var poolCount: Int?
+    /// The subset's source when it came from outside (no reference run here).
+    public var externalReference: ExternalReference? = nil
+
+    /// An external reference's training FLOPs as its source states them (0 when it states none).
+    var externalFLOPs: Int64 { Int64(externalReference?.trainingFLOPs ?? 0) }
 
     /// Compute relative to ERM of the unit model = 100, from the FLOPs counted at the GEMM wrapper:
-    /// reference training (if any) + main training up to where it stopped.
+    /// reference training (if any; an external reference's as its source states it) + main training up to where it
+    /// stopped.
     public var countedCompute: Double {
-        RelativeCompute.percent(main.countedTrainingFLOPs + (reference?.countedTrainingFLOPs ?? 0), of: unit.countedTrainingFLOPs)
+        RelativeCompute.percent(main.countedTrainingFLOPs + (reference?.countedTrainingFLOPs ?? 0) + externalFLOPs,
+                                of: unit.countedTrainingFLOPs)
     }
     /// The same from the architecture's exact count (equal to the counted figure on a real run).
     public var preciseCompute: Double {
-        RelativeCompute.percent(main.preciseTrainingFLOPs + (reference?.preciseTrainingFLOPs ?? 0), of: unit.preciseTrainingFLOPs)
+        RelativeCompute.percent(main.preciseTrainingFLOPs + (reference?.preciseTrainingFLOPs ?? 0) + externalFLOPs,
+                                of: unit.preciseTrainingFLOPs)
     }
     /// The same from 6·N·D (D with padding).
     public var kaplanCompute: Double {
-        RelativeCompute.percent(main.kaplanTrainingFLOPs + (reference?.kaplanTrainingFLOPs ?? 0), of: unit.kaplanTrainingFLOPs)
+        RelativeCompute.percent(main.kaplanTrainingFLOPs + (reference?.kaplanTrainingFLOPs ?? 0) + externalFLOPs,
+                                of: unit.kaplanTrainingFLOPs)
     }
     /// The paper's estimate from parameter counts alone (method.md §5.2): N_ref/N_unit + N_main/N_unit · steps/max_steps.
     public func parameterEstimate(maxSteps: Int) -> Double {
@@ -111,6 +120,6 @@ public struct ExperimentResults: Sendable {
             checkpointsTrained: checkpoints.count, postHoc: postHoc, main: mainCompute,
             reference: try entry.referenceRun.map { try RunResults.compute(store: store, run: RunID($0)) },
             unit: try RunResults.compute(store: store, run: RunID(entry.unitRun)), selectedCount: entry.selectedCount,
-            poolCount: entry.poolCount)
+            poolCount: entry.poolCount, externalReference: entry.externalReference)
     }
 }
