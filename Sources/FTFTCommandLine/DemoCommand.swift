@@ -22,7 +22,7 @@ public struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Seeds, comma-separated (default: the built-in experiment's).")
     var seeds: String?
 
-    @Option(name: .long, help: "Threads (ftft's and OpenBLAS's; default: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
+    @Option(name: .long, help: "Threads (default: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
     var threads: Int = ThreadCount.available()
 
     @Flag(name: .customLong("print"), help: "Print the built-in experiment file and exit.")

@@ -36,7 +36,7 @@ public struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Examples per forward pass.")
     var batchSize: Int = 64
 
-    @Option(name: .long, help: "Threads (ftft's and OpenBLAS's; default: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
+    @Option(name: .long, help: "Threads (default: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
     var threads: Int = ThreadCount.available()
 
     @Option(name: .long, help: "Write here (atomically) instead of standard output.")

@@ -25,7 +25,7 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Folder that holds one subfolder per experiment (created if needed).")
     var output: String = "runs"
 
-    @Option(name: .long, help: "Threads (ftft's and OpenBLAS's); overrides the file's `threads:` (default when the file has none: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
+    @Option(name: .long, help: "Threads; overrides the file's `threads:` (default when the file has none: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
     var threads: Int?
 
     @Option(name: .long, help: "Override the file's seeds (comma-separated).")

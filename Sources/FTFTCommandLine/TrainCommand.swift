@@ -86,7 +86,7 @@ public struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Seeds, comma-separated.")
     var seeds: String = "0"
 
-    @Option(name: .long, help: "Threads (ftft's and OpenBLAS's; default: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
+    @Option(name: .long, help: "Threads (default: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
     var threads: Int = ThreadCount.available()
 
     @Option(name: .long, help: "Folder of experiment folders (created if needed).")

@@ -27,7 +27,7 @@ public enum ExperimentSchema {
             key("experiment", "name: letters, digits, `.`, `_`, `-`", "required", "the experiment's folder in the output folder"),
             key("description", "text", "none", "shown in reports"),
             key("seeds", "list of integers ≥ 0", "required", "one run of every method per seed; the main run with seed s uses the reference run with seed s"),
-            key("threads", "1…256", "the cores available ($SLURM_CPUS_PER_TASK in a Slurm job)", "ftft's and OpenBLAS's threads (results do not depend on it)"),
+            key("threads", "1…256", "the cores available ($SLURM_CPUS_PER_TASK in a Slurm job)", "ftft's threads (results do not depend on it)"),
             key("compute_unit", "a model name", "the main model of the first ftft method, else of the first method", "its ERM run is compute 100"),
             key("keep_checkpoints", "true, false", "false", "keep each run's last training checkpoint (with AdamW moments) after it finishes"),
             key("store_logits", "true, false", "true", "store every evaluation's logits in the run store"),
