@@ -38,6 +38,30 @@ public enum DataMapPlot {
         return (labels, text.map { index[$0] ?? 0 })
     }
 
+    /// The correctness categories ftft draws: the distinct values of correctness / max(correctness), each with its
+    /// exact value (for colour) and an exact label — "0.25" for 1/4 with 4 epochs, where cartography's one decimal
+    /// shows "0.2" — as a decimal when it has at most three decimals, else as the fraction "k/m" ("1/3").
+    /// Ascending; `category[i]` indexes them. All zero counts give the single category "0".
+    public static func exactCorrectnessCategories(_ correctness: [Int]) -> (labels: [String], values: [Double], category: [Int]) {
+        let maximum = correctness.max() ?? 0
+        let distinct = Array(Set(correctness)).sorted()
+        guard maximum > 0 else { return (["0"], [0], correctness.map { _ in 0 }) }
+        let labels = distinct.map { k -> String in
+            if (k * 1000) % maximum == 0 {
+                var text = String(format: "%.3f", Double(k) / Double(maximum))
+                while text.hasSuffix("0") { text.removeLast() }
+                if text.hasSuffix(".") { text.removeLast() }
+                return text
+            }
+            let g = gcd(k, maximum)
+            return "\(k / g)/\(maximum / g)"
+        }
+        let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
+        return (labels, distinct.map { Double($0) / Double(maximum) }, correctness.map { index[$0] ?? 0 })
+    }
+
+    static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? max(a, 1) : gcd(b, a % b) }
+
     /// Plot geometry shared by the layers.
     struct Frame {
         let left = 70.0, top = 50.0
@@ -53,7 +77,7 @@ public enum DataMapPlot {
         var svg = SVGBuilder(width: options.width, height: options.height)
         svg.element("rect", [("x", 0.0), ("y", 0.0), ("width", options.width), ("height", options.height), ("fill", "#ffffff")])
         drawAxes(&svg, frame)
-        let categories = correctnessCategories(map.correctness)
+        let categories = exactCorrectnessCategories(map.correctness)
         let density = map.exampleCount > options.densityThreshold
         var root: [(String, Any)] = [("data-n", map.exampleCount), ("data-mode", density ? "density" : "points"),
                                      ("data-x-max", frame.xMax), ("data-y-max", 1.0)]
@@ -63,18 +87,20 @@ public enum DataMapPlot {
         } else {
             svg.open("g", [("class", "points")])
             for i in 0..<map.exampleCount {
-                let t = categories.labels.count > 1 ? Double(categories.category[i]) / Double(categories.labels.count - 1) : 1
+                let t = categories.values[categories.category[i]]
                 svg.element("circle", [("class", "point"), ("cx", frame.x(map.variability[i])), ("cy", frame.y(map.confidence[i])),
-                                       ("r", 2.2), ("fill", PlotColor.diverging(t)), ("fill-opacity", 0.75),
+                                       ("r", 2.2), ("fill", PlotColor.correctness(t)), ("fill-opacity", 0.8),
                                        ("data-category", categories.labels[categories.category[i]])])
             }
             svg.close("g")
             root.append(("data-points", map.exampleCount))
         }
         drawRegions(&svg, frame)
-        drawLegend(&svg, frame, labels: categories.labels, density: density)
-        svg.text(options.title, [("class", "title"), ("x", frame.left + frame.plotWidth / 2), ("y", 30.0),
-                                 ("text-anchor", "middle"), ("font-size", 18)])
+        drawLegend(&svg, frame, labels: categories.labels, values: categories.values, density: density)
+        if !options.title.isEmpty {
+            svg.text(options.title, [("class", "title"), ("x", frame.left + frame.plotWidth / 2), ("y", 30.0),
+                                     ("text-anchor", "middle"), ("font-size", 18)])
+        }
         return svg.render(rootAttributes: root)
     }
 
@@ -132,7 +158,7 @@ public enum DataMapPlot {
                 svg.element("rect", [("class", "bin"), ("x", f.left + Double(bx) * cellWidth),
                                      ("y", f.top + f.plotHeight - Double(by + 1) * cellHeight),
                                      ("width", cellWidth), ("height", cellHeight),
-                                     ("fill", PlotColor.diverging(fraction[k] / Double(count[k]))),
+                                     ("fill", PlotColor.correctness(fraction[k] / Double(count[k]))),
                                      ("fill-opacity", opacity), ("data-count", count[k])])
                 drawn += 1
             }
@@ -157,17 +183,20 @@ public enum DataMapPlot {
         }
     }
 
-    static func drawLegend(_ svg: inout SVGBuilder, _ f: Frame, labels: [String], density: Bool) {
+    /// The legend: every category with its exact value (at most 12; beyond that, and for the density rendering,
+    /// the colour scale at 0, 0.1, …, 1 — colours are a function of the value, so the scale reads every point).
+    static func drawLegend(_ svg: inout SVGBuilder, _ f: Frame, labels: [String], values: [Double], density: Bool) {
         let x = f.left + f.plotWidth + 24
         var y = f.top + 10
         svg.open("g", [("class", "legend")])
+        let scale = density || labels.count > 12
         svg.text(density ? "correct. (bin mean)" : "correct.", [("x", x), ("y", y), ("font-size", 13)])
-        let entries = density ? ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"] : labels
-        for (k, label) in entries.enumerated() {
-            y += 22
-            let t = density ? Double(label) ?? 0 : (entries.count > 1 ? Double(k) / Double(entries.count - 1) : 1)
-            svg.element("circle", [("cx", x + 6), ("cy", y - 4), ("r", 5.0), ("fill", PlotColor.diverging(t))])
-            svg.text(label, [("class", "legend-label"), ("x", x + 18), ("y", y), ("font-size", 12)])
+        let entries: [(String, Double)] = scale ? (0...10).map { (SVGBuilder.number(Double($0) / 10), Double($0) / 10) }
+            : Array(zip(labels, values))
+        for (label, t) in entries {
+            y += scale ? 18 : 22
+            svg.element("circle", [("cx", x + 6), ("cy", y - 4), ("r", 5.0), ("fill", PlotColor.correctness(t))])
+            svg.text(label, [("class", scale ? "legend-scale" : "legend-label"), ("x", x + 18), ("y", y), ("font-size", 12)])
         }
         if density {
             svg.text("opacity: log count", [("x", x), ("y", y + 26), ("font-size", 11)])

@@ -45,7 +45,7 @@ public struct DataMapReport: Sendable {
         let n = Double(map.exampleCount)
         rows.append(("mean confidence", String(format: "%.4f", map.confidence.reduce(0, +) / n)))
         rows.append(("mean variability", String(format: "%.4f", map.variability.reduce(0, +) / n)))
-        let categories = DataMapPlot.correctnessCategories(map.correctness)
+        let categories = DataMapPlot.exactCorrectnessCategories(map.correctness)
         let distribution = categories.labels.enumerated().map { k, label in
             "\(label): \(categories.category.filter { $0 == k }.count)"
         }.joined(separator: ", ")
@@ -83,7 +83,7 @@ public struct DataMapReport: Sendable {
 
         """
         for w in warnings { page += "<p class=\"warning\">\(SVGBuilder.escape(w))</p>\n" }
-        page += "<div class=\"figures\">\n" + DataMapPlot.svg(map, options: DataMapPlot.Options(title: title))
+        page += "<div class=\"figures\">\n" + DataMapPlot.svg(map, options: DataMapPlot.Options(title: ""))
         if let curves {
             page += DiagnosticPlots.curves([
                 DiagnosticPlots.Series(name: "hard-to-learn \(Int((100 * curves.rate).rounded())) %", values: curves.hard),

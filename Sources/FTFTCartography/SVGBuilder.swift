@@ -94,6 +94,21 @@ enum PlotColor {
         return hex(a.0 + (b.0 - a.0) * s, a.1 + (b.1 - a.1) * s, a.2 + (b.2 - a.2) * s)
     }
 
+    /// Correctness (fraction of epochs correct, t in [0, 1]) on matplotlib's viridis, a perceptually uniform,
+    /// colour-blind-safe sequential scale, from dark purple (never correct) to green-yellow (always correct). Only
+    /// its first 90 % is used: viridis' last yellows nearly vanish on a white page. Linear between viridis' values at
+    /// 0, 1/8, …, 1 (matplotlib's `_viridis_data`, the points of the published colour map).
+    static func correctness(_ t: Double) -> String {
+        let anchors: [(Double, Double, Double)] = [
+            (0x44, 0x01, 0x54), (0x47, 0x2d, 0x7b), (0x3b, 0x52, 0x8b), (0x2c, 0x72, 0x8e), (0x21, 0x91, 0x8c),
+            (0x28, 0xae, 0x80), (0x5e, 0xc9, 0x62), (0xad, 0xdc, 0x30), (0xfd, 0xe7, 0x25),
+        ]
+        let u = 0.9 * max(0, min(1, t)) * Double(anchors.count - 1)
+        let k = min(anchors.count - 2, Int(u)), s = u - Double(k)
+        let (a, b) = (anchors[k], anchors[k + 1])
+        return hex((a.0 + (b.0 - a.0) * s) / 255, (a.1 + (b.1 - a.1) * s) / 255, (a.2 + (b.2 - a.2) * s) / 255)
+    }
+
     /// A sequential white → dark blue scale for t in [0, 1] (overlap matrices).
     static func sequential(_ t: Double) -> String {
         let u = max(0, min(1, t))

@@ -14,17 +14,13 @@ public struct ReportCommand: ParsableCommand {
     @Argument(help: "The experiment's folder (<output>/<experiment>).")
     var directory: String
 
-    @Option(name: .long, help: "text, markdown or html.")
-    var format: String = "text"
+    @Option(name: .long, help: "text (tables that fit 120 columns), markdown, html (with data maps and learning curves), json (everything, per method, seed and checkpoint) or csv (one row per method and seed).")
+    var format: ReportFormat = .text
 
-    @Option(name: .long, help: "Write here (atomically) instead of standard output.")
+    @Option(name: .long, help: "The file to write (atomically) instead of standard output.")
     var output: String?
 
     public init() {}
-
-    public func validate() throws {
-        guard ["text", "markdown", "html"].contains(format) else { throw ValidationError("--format must be text, markdown or html") }
-    }
 
     public func run() throws {
         try reportingErrors {
@@ -34,9 +30,11 @@ public struct ReportCommand: ParsableCommand {
             let report = ExperimentReport(results: results)
             let text: String
             switch format {
-            case "markdown": text = report.markdown()
-            case "html": text = try report.html(store: store)
-            default: text = report.plain()
+            case .text: text = report.plain()
+            case .markdown: text = report.markdown()
+            case .html: text = try report.html(store: store)
+            case .json: text = try results.json()
+            case .csv: text = results.csv()
             }
             if let output { try AtomicFile.write(text, to: output) } else { Standard.output(text) }
         }

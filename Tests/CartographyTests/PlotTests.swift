@@ -34,8 +34,8 @@ struct PlotTests {
         for label in ["ambiguous", "easy-to-learn", "hard-to-learn"] { #expect(svg.contains("data-label=\"\(label)\"")) }
         #expect(occurrences("class=\"region\"", in: svg) == 3)
         #expect(svg.contains(">variability</text>") && svg.contains(">confidence</text>"))
-        let categories = DataMapPlot.correctnessCategories(map.correctness)
-        #expect(categories.labels == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+        let categories = DataMapPlot.exactCorrectnessCategories(map.correctness)
+        #expect(categories.labels == ["0", "0.2", "0.4", "0.6", "0.8", "1"])
         #expect(occurrences("class=\"legend-label\"", in: svg) == categories.labels.count)
         for label in categories.labels {
             #expect(occurrences("data-category=\"\(label)\"", in: svg) == categories.category.filter { categories.labels[$0] == label }.count)
@@ -56,6 +56,30 @@ struct PlotTests {
         // f"{c/max:.1f}" with round-half-even on the binary value: 1/4 → "0.2", 3/4 → "0.8".
         #expect(DataMapPlot.correctnessCategories([0, 1, 2, 3, 4]).labels == ["0.0", "0.2", "0.5", "0.8", "1.0"])
         #expect(DataMapPlot.correctnessCategories([0, 0]).labels == ["0.0"])
+    }
+
+    @Test func legendValuesAreExact() throws {
+        // 4 epochs: quarters shown as they are (cartography's one decimal shows 0.2 and 0.8).
+        let quarters = DataMapPlot.exactCorrectnessCategories([0, 1, 2, 3, 4, 2])
+        #expect(quarters.labels == ["0", "0.25", "0.5", "0.75", "1"] && quarters.category == [0, 1, 2, 3, 4, 2])
+        #expect(quarters.values == [0, 0.25, 0.5, 0.75, 1])
+        #expect(DataMapPlot.exactCorrectnessCategories([0, 1, 2, 3]).labels == ["0", "1/3", "2/3", "1"])
+        #expect(DataMapPlot.exactCorrectnessCategories([0, 0]).labels == ["0"])
+        // Colours follow the value (the same value, the same colour in every map) and are ordered: on viridis the
+        // lightness rises monotonically, so 0.3 / 0.5 / 0.7 are distinguishable (the former blue–dark–red scale put all three near its dark centre).
+        func luminance(_ hex: String) -> Double {
+            let v = Int(hex.dropFirst(), radix: 16) ?? 0
+            let (r, g, b) = (Double(v >> 16) / 255, Double((v >> 8) & 255) / 255, Double(v & 255) / 255)
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b
+        }
+        let ramp = stride(from: 0.0, through: 1.0, by: 0.1).map { luminance(PlotColor.correctness($0)) }
+        #expect(zip(ramp, ramp.dropFirst()).allSatisfy { $0 < $1 }, "\(ramp)")
+        #expect(luminance(PlotColor.correctness(0.5)) - luminance(PlotColor.correctness(0.3)) > 0.08)
+        #expect(luminance(PlotColor.correctness(0.7)) - luminance(PlotColor.correctness(0.5)) > 0.08)
+        let svg = DataMapPlot.svg(try DataMap(exampleIDs: ["a", "b", "c"], goldLabels: nil, epochCount: 4,
+                                               confidence: [0.1, 0.5, 0.9], variability: [0.1, 0.2, 0.1], correctness: [1, 2, 4],
+                                               forgetfulness: nil, options: DataMapOptions(), ftft: nil))
+        for label in ["0.25", "0.5", "1"] { #expect(svg.contains(">\(label)</text>"), "\(label)") }
     }
 
     @Test func curvesHeatmapAndReport() throws {
@@ -81,5 +105,11 @@ struct PlotTests {
             #expect(far.count < 2 || warning.contains("also far below"))
         }
         #expect(try report.html() == html, "deterministic")
+        #expect(occurrences(">e5c3<", in: html) == 2, "the title once: the page's <title> and <h1>, not again on the plot")
+        // A task the paper has no Table 4 references for: the shares without comparison or warning.
+        var other = report
+        other.family = nil
+        let plain = try other.html()
+        #expect(occurrences("class=\"warning\"", in: plain) == 0 && plain.contains("no reference range"))
     }
 }

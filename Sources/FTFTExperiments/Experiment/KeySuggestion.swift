@@ -3,7 +3,7 @@ import Foundation
 /// "Did you mean" for experiment-file keys: the candidates are the keys the parser asked for at that place in the
 /// file (so suggestions cannot drift from the schema), and Hugging Face `TrainingArguments` names a user may bring
 /// along map to ours.
-enum KeySuggestion {
+public enum KeySuggestion {
     /// Hugging Face `TrainingArguments` (and config) names → this schema's key.
     static let huggingFaceNames: [String: String] = [
         "warmup_ratio": "warmup_rate",
@@ -32,7 +32,7 @@ enum KeySuggestion {
     }
 
     /// True when `written` is within the typo distance of `key` (and not the key itself).
-    static func isLikelyTypo(_ written: String, of key: String) -> Bool {
+    public static func isLikelyTypo(_ written: String, of key: String) -> Bool {
         written != key && isClose(distance(written, key), written, key)
     }
 
@@ -43,7 +43,7 @@ enum KeySuggestion {
     }
 
     /// Optimal string alignment distance (Levenshtein plus adjacent transpositions, each edit costing 1).
-    static func distance(_ a: String, _ b: String) -> Int {
+    public static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a), y = Array(b)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }

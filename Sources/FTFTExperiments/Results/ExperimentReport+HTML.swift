@@ -44,7 +44,12 @@ extension ExperimentReport {
         page += "<ul>" + (conventions + externalNote).map { "<li>\($0)</li>" }.joined() + "</ul>\n"
         let stopping = results.earlyStoppingTable()
         if !stopping.rows.isEmpty { page += "<h2>Early stopping: live stop vs. the paper's post-hoc rule</h2>\n" + stopping.html }
+        if !results.otherRuns.isEmpty {
+            page += "<h2>Other runs in this store</h2>\n<p>Finished runs the experiment file does not use (one row per configuration).</p>\n"
+                + results.otherRunsTable().html
+        }
         page += "<h2>Compute ledger (training GFLOP, main + reference)</h2>\n" + results.ledgerTable().html
+        page += learningCurves()
         page += try dataMapSection(store: store)
         return page + "</body></html>\n"
     }

@@ -24,6 +24,9 @@ public struct ExperimentReport {
         return ["External references (subset_file, reference_dynamics) were trained elsewhere: \"(ext.)\" adds the training FLOPs their source states (the other trainer's own count or estimate, not counted here); \"(main only)\" means the source stated none, so compute counts the main run only."]
     }
 
+    /// Plain-text tables wrap to at most this many columns.
+    public static let plainWidth = 120
+
     public func markdown() -> String {
         var text = "# \(results.spec.name)\n\n"
         if let summary = results.spec.summary { text += summary + "\n\n" }
@@ -35,6 +38,10 @@ public struct ExperimentReport {
         if !stopping.rows.isEmpty {
             text += "## Early stopping: live stop vs. the paper's post-hoc rule\n\n" + stopping.markdown + "\n"
         }
+        if !results.otherRuns.isEmpty {
+            text += "## Other runs in this store\n\nFinished runs the experiment file does not use (one row per configuration; e.g. an earlier `ftft train` here with other settings).\n\n"
+                + results.otherRunsTable().markdown + "\n"
+        }
         text += "## Compute ledger (training GFLOP, main + reference)\n\n" + results.ledgerTable().markdown + "\n"
         text += "`precise` is the architecture's exact GEMM count over the padded batches; `6ND` is 6 × non-embedding weights × tokens including padding, which leaves out attention's T² products and the pooler/classifier.\n"
         return text
@@ -42,9 +49,12 @@ public struct ExperimentReport {
 
     /// The comparison and early-stopping tables as plain text, for a terminal.
     public func plain() -> String {
-        var text = results.comparisonTable().plain
+        var text = results.comparisonTable().plain(maxWidth: Self.plainWidth)
         let stopping = results.earlyStoppingTable()
-        if !stopping.rows.isEmpty { text += "\n" + stopping.plain }
+        if !stopping.rows.isEmpty { text += "\n" + stopping.plain(maxWidth: Self.plainWidth) }
+        if !results.otherRuns.isEmpty {
+            text += "\nOther runs in this store (not in the experiment file):\n" + results.otherRunsTable().plain(maxWidth: Self.plainWidth)
+        }
         return text
     }
 }

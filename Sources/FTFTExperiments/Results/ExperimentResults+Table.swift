@@ -6,9 +6,10 @@ extension ExperimentResults {
     /// relative to ERM of the unit model = 100 from counted FLOPs, beside the paper's parameter-count estimate,
     /// the main model's steps and the checkpoints it trained.
     public func comparisonTable() -> TextTable {
-        var header = ["method", "ID val (\(validationName))"]
-        header += testNames.map { "OOD \($0)" }
-        header += ["OOD avg", "compute (counted)", "compute (paper est.)", "main steps", "ckpts", "seeds"]
+        var header = ["method", "ID \(validationName) \(MetricName.short(task.validation.metric.rawValue))"]
+        header += task.oodTest.map { "OOD \($0.name) \(MetricName.short($0.metric.rawValue))" }
+        header += ["OOD avg \(MetricName.short(task.metric.rawValue))", "compute (counted)", "compute (paper est.)",
+                   "main steps", "ckpts", "seeds"]
         var rows: [[String]] = []
         for m in methods {
             var row = [m.method.label]

@@ -21,6 +21,10 @@ public struct SeedResult: Sendable {
     public var poolCount: Int?
     /// The subset's source when it came from outside (no reference run here).
     public var externalReference: ExternalReference? = nil
+    /// The main run's kept model folder, relative to the experiment folder (`keep:`).
+    public var modelFolder: String? = nil
+    /// The reference run (dm, ftft with a reference model trained here).
+    public var referenceRun: RunID? = nil
 
     /// An external reference's training FLOPs as its source states them (0 when it states none).
     var externalFLOPs: Int64 { Int64(externalReference?.trainingFLOPs ?? 0) }
@@ -66,6 +70,8 @@ public struct ExperimentResults: Sendable {
     public var directory: String
     /// N, when the manifest records it.
     public var trainingExamples: Int?
+    /// Finished main runs in the store that the experiment file does not use (earlier `ftft train` settings, …).
+    public var otherRuns: [OtherRun] = []
 
     /// The in-distribution validation set's name.
     public var validationName: String { task.validation.name }
@@ -99,7 +105,8 @@ public struct ExperimentResults: Sendable {
             methods.append(MethodResult(method: method, seeds: seeds))
         }
         return ExperimentResults(spec: spec, task: task, methods: methods, directory: directory,
-                                 trainingExamples: manifest.trainingExamples)
+                                 trainingExamples: manifest.trainingExamples,
+                                 otherRuns: try OtherRun.load(store: store, manifest: manifest, task: task))
     }
 
     static func seedResult(_ entry: ExperimentManifest.Entry, method: MethodSpec, spec: ExperimentSpec, task: TaskDefinition,
@@ -120,6 +127,7 @@ public struct ExperimentResults: Sendable {
             checkpointsTrained: checkpoints.count, postHoc: postHoc, main: mainCompute,
             reference: try entry.referenceRun.map { try RunResults.compute(store: store, run: RunID($0)) },
             unit: try RunResults.compute(store: store, run: RunID(entry.unitRun)), selectedCount: entry.selectedCount,
-            poolCount: entry.poolCount, externalReference: entry.externalReference)
+            poolCount: entry.poolCount, externalReference: entry.externalReference, modelFolder: entry.model,
+            referenceRun: entry.referenceRun.map(RunID.init))
     }
 }

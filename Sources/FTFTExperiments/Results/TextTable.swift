@@ -22,6 +22,29 @@ public struct TextTable: Sendable, Equatable {
         return right ? fill + text : text + fill
     }
 
+    /// Plain text at most `maxWidth` columns wide where it can be: columns that do not fit go to further blocks
+    /// below, each repeating the first column (a block is never narrower than one column).
+    public func plain(maxWidth: Int) -> String {
+        let w = widths
+        guard w.reduce(0, +) + 2 * max(0, w.count - 1) > maxWidth, w.count > 2 else { return plain }
+        var blocks: [[Int]] = [], current: [Int] = [], used = w[0]
+        for c in 1..<w.count {
+            if !current.isEmpty, used + 2 + w[c] > maxWidth {
+                blocks.append(current)
+                (current, used) = ([], w[0])
+            }
+            current.append(c)
+            used += 2 + w[c]
+        }
+        if !current.isEmpty { blocks.append(current) }
+        return blocks.map { columns -> String in
+            let keep = [0] + columns
+            let numeric = keep.firstIndex { $0 >= firstNumericColumn } ?? keep.count
+            return TextTable(header: keep.map { header[$0] }, rows: rows.map { row in keep.map { $0 < row.count ? row[$0] : "" } },
+                             firstNumericColumn: numeric).plain
+        }.joined(separator: "\n")
+    }
+
     public var plain: String {
         let w = widths
         func line(_ cells: [String]) -> String {
