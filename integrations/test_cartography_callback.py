@@ -1,6 +1,7 @@
 """Test of cartography_callback.py on a tiny model, in the golden environment (not part of `swift test`):
 
-    /work/venv-golden/bin/python integrations/test_cartography_callback.py      (or any venv from golden/requirements.txt)
+    $VENV/bin/python integrations/test_cartography_callback.py
+    ($VENV: a virtual environment with golden/requirements.txt and integrations/requirements.txt)
 
 With $FTFT_BINARY (or a built .build/debug/ftft) it also runs `ftft datamap` on what the callback wrote.
 Exits non-zero on any failure.

@@ -9,7 +9,7 @@ public struct ReportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Print or write an experiment's report (results, early stopping, compute ledger, data maps).",
-        discussion: "Reads <experiment folder>/manifest.json and the run store, read-only: it may run while the experiment trains.")
+        discussion: "Reads <experiment folder>/manifest.json and the run store, read-only: it may run while the experiment trains. `ftft runs <experiment folder>` lists every run of the store with its id.")
 
     @Argument(help: "The experiment's folder (<output>/<experiment>).")
     var directory: String

@@ -65,12 +65,12 @@ extension ExperimentResults {
                 let kaplan = s.main.kaplanTrainingFLOPs + (s.reference?.kaplanTrainingFLOPs ?? 0) + s.externalFLOPs
                 let evaluation = s.main.countedEvaluationFLOPs + (s.reference?.countedEvaluationFLOPs ?? 0)
                 let wall = s.main.trainingWallSeconds + (s.reference?.trainingWallSeconds ?? 0)
-                rows.append([m.method.label, "\(s.seed)", g(counted), g(precise), counted == precise ? "yes" : "NO", g(kaplan),
+                rows.append([m.method.label, "\(s.seed)", "\(s.mainRun.rawValue)", g(counted), g(precise), counted == precise ? "yes" : "NO", g(kaplan),
                              String(format: "%.1f", 100 * (Double(kaplan) / Double(max(1, precise)) - 1)), g(evaluation),
                              String(format: "%.1f", wall), String(format: "%.2f", s.countedCompute)])
             }
         }
-        return TextTable(header: ["method", "seed", "train GFLOP counted", "precise", "equal", "6ND", "6ND vs precise %",
+        return TextTable(header: ["method", "seed", "main run", "train GFLOP counted", "precise", "equal", "6ND", "6ND vs precise %",
                                   "eval GFLOP", "train s", "compute"], rows: rows, firstNumericColumn: 1)
     }
 }
