@@ -43,9 +43,12 @@ public struct TablesCommand: ParsableCommand {
                 let publishedText = try? String(contentsOfFile: publishedPath, encoding: .utf8)
                 let base = URL(fileURLWithPath: output).appendingPathComponent(table.name)
                 try AtomicFile.write(table.csv, to: base.appendingPathExtension("csv").path)
-                try AtomicFile.write(table.markdown(published: publishedText, title: "\(table.name): experiment \(results.spec.name)"),
+                try AtomicFile.write(table.markdown(published: publishedText, title: "\(table.name): experiment \(results.spec.name)",
+                                                    blasLine: results.blasLine),
                                      to: base.appendingPathExtension("md").path)
-                Standard.output("\(table.name): \(table.rows.count) rows from \(directory) → \(base.path).csv, .md\n")
+                let perSeed = results.perSeedTable()
+                try AtomicFile.write(perSeed.csv, to: URL(fileURLWithPath: output).appendingPathComponent(perSeed.name + ".csv").path)
+                Standard.output("\(table.name): \(table.rows.count) rows from \(directory) → \(base.path).csv, .md, _per_seed.csv\n")
             }
         }
     }

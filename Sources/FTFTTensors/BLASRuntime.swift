@@ -23,6 +23,13 @@ public enum BLASRuntime {
         return String(cString: raw)
     }
 
+    /// The build without the kernel's name, e.g. "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY MAX_THREADS=64":
+    /// with `coreName`, what must match for two runs to give the same bits.
+    public static var build: String {
+        let core = coreName.lowercased()
+        return configuration.split(separator: " ").filter { $0.lowercased() != core }.joined(separator: " ")
+    }
+
     /// The core kernel set OpenBLAS picked for this CPU (or was told to use by `OPENBLAS_CORETYPE`), e.g. "Zen".
     public static var coreName: String {
         guard let raw = openblas_get_corename() else { return "unknown" }
