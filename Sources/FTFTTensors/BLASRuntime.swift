@@ -4,8 +4,8 @@ import CBLAS
 /// the same BLAS build and kernel (`coreName`).
 ///
 /// OpenBLAS runs single-threaded in ftft, always: its own threading splits a product differently for different
-/// thread counts (and, on its Haswell/Zen/SkylakeX kernels, sums the split parts in a different order), so a
-/// result would depend on the thread count. ftft parallelises over pieces it chooses from the shapes alone
+/// thread counts, and its Haswell and Zen kernels then round some outputs differently, so a result would depend
+/// on the thread count. ftft parallelises over pieces it chooses from the shapes alone
 /// (`GEMMPanels`, attention per batch·head), each piece one single-threaded BLAS call.
 public enum BLASRuntime {
     /// Sets OpenBLAS to one thread, once per process (the first `ComputeContext` does it). Idempotent and

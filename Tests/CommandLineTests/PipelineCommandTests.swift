@@ -57,6 +57,17 @@ struct PipelineCommandTests {
         let kernelColumn = try #require(header.firstIndex(of: "blas_kernel"))
         let fingerprintColumn = try #require(header.firstIndex(of: "reported_logits_sha256"))
         #expect(rows.allSatisfy { $0[kernelColumn] == BLASRuntime.coreName && $0[fingerprintColumn].count == 64 })
+        // --verify (scripts/reproduce.sh): the same store verifies against its own table; a changed cell fails.
+        let again = directory.appendingPathComponent("again").path
+        #expect(runFTFT(["tables", experiment, "--output", again, "--verify", tables + "/table_cli-test_per_seed.csv"]) == 0)
+        var changed = rows
+        changed[1][fingerprintColumn] = String(repeating: "0", count: 64)
+        let tampered = directory.appendingPathComponent("tampered.csv").path
+        try PaperTable(name: "x", header: header, rows: changed).csv.write(toFile: tampered, atomically: true, encoding: .utf8)
+        #expect(runFTFT(["tables", experiment, "--output", again, "--verify", tampered]) == 1)
+        let comparison = try PerSeedComparison(committed: try String(contentsOfFile: tampered, encoding: .utf8),
+                                               rerun: try String(contentsOfFile: again + "/table_cli-test_per_seed.csv", encoding: .utf8))
+        #expect(comparison.differences.map(\.column) == ["reported_logits_sha256"] && comparison.report.contains("seed 0: 1 cell(s) differ"))
     }
 
     @Test func runReportAndTablesWriteTheirFilesAndExitZero() throws {
