@@ -42,6 +42,8 @@ public struct PredictCommand: ParsableCommand {
     @Option(name: .long, help: "Write here (atomically) instead of standard output.")
     var output: String?
 
+    @OptionGroup var blasKernel: BLASKernelOptions
+
     public init() {}
 
     public func validate() throws {
@@ -52,6 +54,7 @@ public struct PredictCommand: ParsableCommand {
 
     public func run() throws {
         try reportingErrors {
+            try BLASKernelPinning.apply(blasKernel.requested(fromFile: nil), source: .option)
             let predictor = try Predictor(modelPath: model, tokenizer: tokenizer, maxLength: maxLength,
                                           labelNames: file.labelNameList)
             if !predictor.freshlyInitialized.isEmpty {

@@ -234,18 +234,22 @@ public struct TrainCommand: ParsableCommand {
             """
     }
 
+    @OptionGroup var blasKernel: BLASKernelOptions
+
     /// What names this command's experiment file in messages (replaced by the options' names; see `TrainOptionError`).
     static let pseudoFile = "ftft train"
 
     public func run() throws {
         try reportingErrors {
-            let spec: ExperimentSpec
+            try BLASKernelPinning.apply(blasKernel.requested(fromFile: nil), source: .option)
+            var spec: ExperimentSpec
             do {
                 spec = try ExperimentSpec.parse(yaml: yaml(), file: Self.pseudoFile,
                                                 baseDirectory: FileManager.default.currentDirectoryPath)
             } catch let error as ExperimentError {
                 throw TrainOptionError(error) ?? error
             }
+            spec.blasKernel = blasKernel.requested(fromFile: nil)
             let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: nil, printer: log.printer())
             Standard.output(ExperimentReport(results: results).plain())
             if let saveModel { try save(results, to: saveModel, seeds: spec.seeds) }

@@ -31,6 +31,7 @@ public enum ExperimentSchema {
             key("compute_unit", "a model name", "the main model of the first ftft method, else of the first method", "its ERM run is compute 100"),
             key("keep_checkpoints", "true, false", "false", "keep each run's last training checkpoint (with AdamW moments) after it finishes"),
             key("store_logits", "true, false", "true", "store every evaluation's logits in the run store"),
+            key("blas_kernel", "an OpenBLAS kernel name (its OPENBLAS_CORETYPE, e.g. Haswell)", "OpenBLAS's choice for the CPU", "pin OpenBLAS's kernel so results are bit-identical across machines that can run it (`--blas-kernel` overrides; README: reproducing results bit for bit)"),
         ]),
         ("task", [
             key("task", "mapping", "required", "the data"),

@@ -111,10 +111,19 @@ struct SpecParser {
         let unit = try unitValue?.string() ?? defaultUnit
         let keep = try m.optional("keep_checkpoints")?.bool() ?? false
         let storeLogits = try m.optional("store_logits")?.bool() ?? true
+        var blasKernel: String?
+        if let kernelValue = m.optional("blas_kernel") {
+            let requested = try kernelValue.string()
+            guard let name = BLASKernel.canonicalName(requested) else {
+                throw kernelValue.outOfRange("unknown OpenBLAS kernel \"\(requested)\" (known: "
+                    + BLASKernel.requirements.map(\.name).joined(separator: ", ") + ")")
+            }
+            blasKernel = name
+        }
         try m.finish()
         return ExperimentSpec(name: name, summary: summary, task: task, seeds: seeds, threads: threads, models: models,
                               training: training, methods: methods, computeUnit: unit, keepCheckpoints: keep,
-                              storeLogits: storeLogits)
+                              storeLogits: storeLogits, blasKernel: blasKernel)
     }
 
     mutating func task(_ m: YAMLMapping) throws -> TaskSpec {

@@ -70,6 +70,20 @@ public enum TableFormat {
         return String(format: "%.2f", 100 * x)
     }
 
+    /// Prose broken at spaces into lines of at most `width` characters (a longer word stays whole).
+    public static func wrapped(_ text: String, width: Int) -> String {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = String(word)
+            } else {
+                line += (line.isEmpty ? "" : " ") + word
+            }
+        }
+        return (lines + [line]).joined(separator: "\n")
+    }
+
     /// mean ± sd of a summary of values already on the printed scale.
     public static func meanSD(_ s: SeedSummary, decimals: Int = 2, scale: Double = 1) -> String {
         guard s.count > 0, s.mean.isFinite else { return "–" }
