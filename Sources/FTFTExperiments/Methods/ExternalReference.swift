@@ -101,7 +101,8 @@ struct ExternalSubset {
                 throw failure(file, nil, "example \"\(id)\" (the \(i + 1). of the dynamics) is not in the training set")
             }
             seen[row] = true
-            if case let gold = dynamics.goldLabels[i], gold != train.examples[row].label {
+            let gold = dynamics.goldLabels[i]
+            if gold != train.examples[row].label {
                 let names = train.labelNames
                 let theirs = names.indices.contains(gold) ? "\(gold) (\(names[gold]) here)" : "\(gold)"
                 throw failure(file, nil, "example \"\(id)\" has gold \(theirs) in the dynamics but \(train.examples[row].label) (\(names[train.examples[row].label])) here: are the classes in the same order (\(names.joined(separator: ", ")))?")
@@ -127,9 +128,9 @@ struct ExternalSubset {
             guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw failure(costPath, nil, "not a JSON object")
             }
-            for (key, value) in object {
-                guard key == "training_flops" || key == "wall_seconds" || key == "source" else { continue }
-                if key == "source" { continue }
+            // Other keys (e.g. "source", a note for people) are ignored.
+            for key in ["training_flops", "wall_seconds"] {
+                guard let value = object[key] else { continue }
                 guard let number = value as? Double, number >= 0, number.isFinite else {
                     throw failure(costPath, nil, "\(key) must be a number ≥ 0")
                 }
