@@ -50,9 +50,9 @@ struct ExperimentSpecTests {
         #expect(spec.methods.map(\.kind) == [.erm, .ermES, .dm, .randomDM, .ftft])
         // Paper conventions as defaults: rate 0.33, FTFT's rule, ddof 1, ambiguous, patience 2.
         let ftft = spec.methods[4]
-        #expect(ftft.rate == 0.33 && ftft.rule == "ftft" && ftft.ddof == 1 && ftft.mode == "ambiguous" && ftft.patience == 2)
+        #expect(ftft.rate == 0.33 && ftft.rule == .ftft && ftft.ddof == 1 && ftft.mode == .ambiguous && ftft.patience == 2)
         #expect(spec.methods[1].patience == 3)
-        #expect(spec.methods[2].mode == "hard" && spec.methods[2].rate == 0.25 && spec.methods[2].rule == "exact")
+        #expect(spec.methods[2].mode == .hardToLearn && spec.methods[2].rate == 0.25 && spec.methods[2].rule == .exact)
         #expect(spec.computeUnit == "large")       // the main model of the first FTFT method
         #expect(spec.evaluationsPerFullRun == 6)
     }

@@ -105,7 +105,7 @@ public final class ExperimentRunner {
         switch method.kind {
         case .erm, .ermES: return nil
         case .randomDM:
-            return SubsetIdentity(kind: "random", referenceSHA256: nil, mode: "random", rate: method.rate, rule: method.rule,
+            return SubsetIdentity(kind: "random", referenceSHA256: nil, mode: .random, rate: method.rate, rule: method.rule,
                                   ddof: nil, randomSeed: seed)
         case .dm, .ftft:
             let reference = try configuration(model: method.reference ?? "", seed: seed, subset: nil, patience: nil)

@@ -1,4 +1,5 @@
 import Foundation
+import FTFTData
 import FTFTEncoder
 import FTFTIO
 import FTFTStore
@@ -129,10 +130,10 @@ struct PhaseRunner {
             try store.discard(run: run, afterStep: resumedAt ?? -1)
             try store.updateStatus(run: run, to: .running)
         }
-        let observer = PhaseObserver(
+        let observer = try PhaseObserver(
             store: store, run: run, suite: request.suite, flops: BertFLOPs(config: recipe.config), examples: request.examples,
             ids: request.ids, keepLogits: storeLogits, checkpointPath: path, phase: request.phase, state: state,
-            events: events)
+            classCount: recipe.config.numLabels, events: events)
         observer.interruptAfterStep = interruptAfterStep
         events(.phaseStarted(request.phase, run: run, resumedAtStep: resumedAt))
         let phase = request.phase

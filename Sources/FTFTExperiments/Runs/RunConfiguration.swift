@@ -1,4 +1,5 @@
 import Foundation
+import FTFTCartography
 import FTFTStore
 import FTFTTraining
 
@@ -75,9 +76,10 @@ public struct SubsetIdentity: Codable, Sendable, Equatable {
     public var kind: String
     /// The reference run's configuration SHA-256 (data-map subsets).
     public var referenceSHA256: String?
-    public var mode: String
+    /// Encoded as the raw values ("ambiguous", "ftft", …), so identities are those of the strings they replaced.
+    public var mode: SelectionMode
     public var rate: Double
-    public var rule: String
+    public var rule: SelectionRule
     public var ddof: Int?
     /// The seed of a random subset.
     public var randomSeed: UInt64?
