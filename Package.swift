@@ -8,6 +8,11 @@
 //   SQLite            → through GRDB.swift, imported by FTFTStore only
 import PackageDescription
 
+// The numeric modules are compiled with optimisation in debug builds too: `swift test` then runs real-sized
+// training steps (a MiniLM-L6-sized step, thread-count checks) in seconds instead of minutes, and the debug and
+// release builds compute the same bits (Swift's -O does not reassociate or contract floating-point arithmetic).
+let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "ftft",
     platforms: [.macOS(.v14)],
@@ -33,15 +38,15 @@ let package = Package(
         // MARK: The pipeline
         // The one seeded RNG (Philox streams) and the deterministic parallel loops. No C library, so the
         // modules that need only these (data, cartography) do not link OpenBLAS.
-        .target(name: "FTFTDeterminism"),
+        .target(name: "FTFTDeterminism", swiftSettings: optimizedEvenInDebug),
         // Float32 buffers, the counted GEMM wrapper, OpenBLAS's runtime; re-exports FTFTDeterminism.
-        .target(name: "FTFTTensors", dependencies: ["CBLAS", "FTFTDeterminism"]),
+        .target(name: "FTFTTensors", dependencies: ["CBLAS", "FTFTDeterminism"], swiftSettings: optimizedEvenInDebug),
         // Gzip-transparent line reading, atomic file writes, small JSON helpers.
         .target(name: "FTFTIO", dependencies: ["CZlib"]),
         // BERT-family encoder classifier: parameters, layers (forward/backward), safetensors, HF checkpoints.
-        .target(name: "FTFTEncoder", dependencies: ["FTFTTensors", "FTFTIO"]),
+        .target(name: "FTFTEncoder", dependencies: ["FTFTTensors", "FTFTIO"], swiftSettings: optimizedEvenInDebug),
         // AdamW, the warmup schedule, clipping, the training loop, checkpoints, evaluation.
-        .target(name: "FTFTTraining", dependencies: ["FTFTEncoder", "FTFTTensors"]),
+        .target(name: "FTFTTraining", dependencies: ["FTFTEncoder", "FTFTTensors"], swiftSettings: optimizedEvenInDebug),
         // WordPiece tokenizer with Hugging Face parity.
         .target(name: "FTFTText", dependencies: ["FTFTIO"]),
         // Data-set readers, task definitions, splits, the embedded task, and the tokenizer adapters that turn

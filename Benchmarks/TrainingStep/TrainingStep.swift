@@ -81,9 +81,6 @@ func model(_ shape: Shape) throws -> BertClassifier {
     if let model = models[shape.name] { return model }
     let model = try BertClassifier(config: shape.config)
     model.initializeRandomly(SeededRandom(seed: 7))
-    if let mode = ProcessInfo.processInfo.environment["FTFT_PROJECTIONS"].flatMap(ProjectionThreading.init) {
-        model.projectionThreading = mode
-    }
     models[shape.name] = model
     return model
 }
@@ -105,14 +102,10 @@ let benchmarks: @Sendable () -> Void = {
             let batch = randomBatch(shape.config, B: B, T: T, seed: 3)
             let train = "\(shape.name) train threads=\(threads)", eval = "\(shape.name) eval threads=\(threads)"
             let setup: @Sendable (String) -> () async throws -> Void = { name in
-                {
-                    BLASRuntime.setThreads(threads)
-                    gate.guarding(name, "validation") { try validate(shape, threads: threads) }
-                }
+                { gate.guarding(name, "validation") { try validate(shape, threads: threads) } }
             }
             Benchmark(train, configuration: .init(setup: setup(train))) { benchmark in gate.guarding(train, "measurement") {
                 let model = try model(shape)
-                BLASRuntime.setThreads(threads)
                 let counter = FLOPCounter()
                 let context = ComputeContext(flops: counter, backend: .blas, threads: threads)
                 var step = 0
@@ -136,7 +129,6 @@ let benchmarks: @Sendable () -> Void = {
             } }
             Benchmark(eval, configuration: .init(setup: setup(eval))) { benchmark in gate.guarding(eval, "measurement") {
                 let model = try model(shape)
-                BLASRuntime.setThreads(threads)
                 let context = ComputeContext(backend: .blas, threads: threads)
                 for _ in benchmark.scaledIterations {
                     benchmark.startMeasurement()
