@@ -36,6 +36,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: The pipeline
+        // The git commit this binary was built from (written by BuildInfoPlugin at build time).
+        .target(name: "FTFTBuildInfo", plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // The one seeded RNG (Philox streams) and the deterministic parallel loops. No C library, so the
         // modules that need only these (data, cartography) do not link OpenBLAS.
         .target(name: "FTFTDeterminism", swiftSettings: optimizedEvenInDebug),
@@ -62,7 +65,7 @@ let package = Package(
         // Methods (ERM, ERM(ES), DM, Random DM, FTFT), the compute ledger, experiment files, tables, reports.
         .target(name: "FTFTExperiments", dependencies: [
             "FTFTTraining", "FTFTEncoder", "FTFTTensors", "FTFTDeterminism", "FTFTIO", "FTFTData", "FTFTCartography",
-            "FTFTStore", "Yams",
+            "FTFTStore", "FTFTBuildInfo", "Yams",
         ]),
         // The `ftft` subcommands (a library so tests can run them in-process).
         .target(name: "FTFTCommandLine", dependencies: [
@@ -116,7 +119,8 @@ let package = Package(
         ]),
         .testTarget(name: "ReliabilityTests", dependencies: [
             "FTFTCommandLine", "FTFTExperiments", "FTFTStore", "FTFTCartography", "FTFTData", "FTFTText", "FTFTEncoder",
-            "FTFTTensors", "FTFTIO", "FTFTTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "FTFTTensors", "FTFTIO", "FTFTBuildInfo", "FTFTTestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["Corpus"]),
     ]
 )

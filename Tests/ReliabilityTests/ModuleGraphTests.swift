@@ -10,6 +10,7 @@ import Testing
 @Suite struct ModuleGraphTests {
     static let toolchainModules: Set<String> = [
         "Foundation", "FoundationEssentials", "Glibc", "Darwin", "Dispatch", "Synchronization", "Testing", "XCTest",
+        "PackagePlugin",
     ]
 
     struct Target {
@@ -40,7 +41,7 @@ import Testing
             guard let name = target["name"] as? String, let type = target["type"] as? String, type != "system" else {
                 return nil
             }
-            let defaultFolder = (type == "test" ? "Tests/" : "Sources/") + name
+            let defaultFolder = (type == "test" ? "Tests/" : type == "plugin" ? "Plugins/" : "Sources/") + name
             let folder = root.appendingPathComponent(target["path"] as? String ?? defaultFolder)
             var dependencies = Set<String>()
             for dependency in target["dependencies"] as? [[String: Any]] ?? [] {

@@ -1,4 +1,5 @@
 import Foundation
+import FTFTBuildInfo
 import FTFTData
 import FTFTEncoder
 import FTFTStore
@@ -98,7 +99,7 @@ public final class ExperimentRunner {
         let recipe = try recipe(model)
         return RunConfiguration(task: TaskIdentity(task), model: recipe.identity, tokenizer: recipe.encoder.identity,
                                 numLabels: recipe.config.numLabels, training: trainingConfiguration(recipe), seed: seed,
-                                subset: subset, patience: patience)
+                                subset: subset, patience: patience, kernelPath: kernelPath.rawValue)
     }
 
     func subsetIdentity(_ method: MethodSpec, seed: UInt64) throws -> SubsetIdentity? {
@@ -118,7 +119,7 @@ public final class ExperimentRunner {
         RunProvenance(swiftCompiler: RunProvenance.compilerVersion,
                       operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString,
                       blasConfiguration: BLASRuntime.configuration, blasCoreName: BLASRuntime.coreName, threads: spec.threads,
-                      dataFiles: task.fileSHA256, gitCommit: RunProvenance.gitCommit(), experimentFile: specFile)
+                      dataFiles: task.fileSHA256, gitCommit: BuildInfo.gitCommit, experimentFile: specFile)
     }
 
     var phaseRunner: PhaseRunner {

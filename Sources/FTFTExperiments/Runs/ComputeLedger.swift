@@ -47,6 +47,14 @@ public struct PhaseCompute: Sendable, Equatable, Codable {
     /// 6·N·D with D = real tokens only.
     public var kaplanTrainingFLOPsUnpadded: Int64 { 6 * parameterCount * tokensWithoutPadding }
 
+    /// Throws `computeMismatch` unless the FLOPs counted at the GEMM wrapper equal the exact count.
+    public func requireCountedEqualsExact(run: String) throws {
+        guard countedTrainingFLOPs == preciseTrainingFLOPs else {
+            throw ExperimentError.computeMismatch(run: run, countedTrainingFLOPs: countedTrainingFLOPs,
+                                                  exactTrainingFLOPs: preciseTrainingFLOPs)
+        }
+    }
+
     /// Adds one training batch of B sequences padded to T, with `realTokens` non-padding tokens.
     public mutating func addTrainingBatch(flops: BertFLOPs, batchSize B: Int, length T: Int, realTokens: Int) {
         steps += 1

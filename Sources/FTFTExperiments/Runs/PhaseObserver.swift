@@ -91,11 +91,17 @@ final class PhaseObserver: TrainingObserver {
     }
 
     func didUpdate(_ update: TrainingUpdate, trainer: Trainer) throws {
-        let sizes = update.exampleIndices.map { lengths[$0] ?? 0 }
-        state.compute.addTrainingBatch(flops: flops, batchSize: sizes.count, length: sizes.max() ?? 0,
-                                       realTokens: sizes.reduce(0, +))
+        // The recorder refuses a row that is not one of this run's examples, or a label that is not its gold label.
         try recorder.record(epoch: update.epoch, exampleIndices: update.exampleIndices, logits: update.logits,
                             labels: update.labels.map { Int($0) })
+        let sizes = try update.exampleIndices.map { index in
+            guard let length = lengths[index] else {
+                throw ExperimentError.unavailable(what: "the length of training row \(index) in \(run)", reason: "it is not one of the run's examples")
+            }
+            return length
+        }
+        state.compute.addTrainingBatch(flops: flops, batchSize: sizes.count, length: sizes.max() ?? 0,
+                                       realTokens: sizes.reduce(0, +))
     }
 
     func evaluate(trainer: Trainer) throws -> EvaluationDecision {

@@ -138,7 +138,11 @@ struct PhaseRunner {
         let phase = request.phase
         defer { lastCheckpointStep = observer.lastCheckpointStep ?? lastCheckpointStep }
         let outcome = try trainer.run(observer: observer) { progress in events(.step(phase, progress)) }
-        try store.recordCompute(observer.ledgerEntry(trainer))
+        let ledger = observer.ledgerEntry(trainer)
+        try store.recordCompute(ledger)
+        // Counted = exact, on every run (the compute ledger's claim): a mismatch fails the phase, with the ledger
+        // kept in the store as evidence.
+        try observer.state.compute.requireCountedEqualsExact(run: "\(run)")
         if !keepCheckpoints { try? FileManager.default.removeItem(atPath: path) }
         try store.updateStatus(run: run, to: .finished)
         events(.phaseFinished(request.phase, run: run, steps: outcome.completedSteps, stoppedEarly: outcome.stoppedEarly,
