@@ -13,6 +13,8 @@ public struct FTFTCommand: ParsableCommand {
         subcommands: [
             DemoCommand.self,
             RunCommand.self,
+            PlanCommand.self,
+            MergeCommand.self,
             TrainCommand.self,
             ReportCommand.self,
             TablesCommand.self,

@@ -49,6 +49,8 @@ final class PhaseObserver: TrainingObserver {
     /// Tests only: throw `PipelineInterruption` right after the checkpoint written at or after this many updates,
     /// as if the process had died there (the run stays resumable from that checkpoint).
     var interruptAfterStep: Int?
+    /// Asked after every update: a signal's name means checkpoint now and stop (`PipelineStop`).
+    var stopRequest: (@Sendable () -> String?)?
     /// Completed steps in the last checkpoint this observer wrote (for the message of a failure).
     private(set) var lastCheckpointStep: Int?
 
@@ -110,6 +112,15 @@ final class PhaseObserver: TrainingObserver {
     }
 
     func stepDidFinish(trainer: Trainer) throws {
+        if let signal = stopRequest?() {
+            // Checkpoint at this update (unless the last one is already here) and stop: the run resumes from here.
+            if lastCheckpointStep != trainer.position.completedSteps || checkpointDue {
+                checkpointDue = false
+                try saveCheckpoint(trainer)
+                try store.recordCompute(ledgerEntry(trainer))
+            }
+            throw PipelineStop(signal: signal, step: trainer.position.completedSteps)
+        }
         guard checkpointDue else { return }
         checkpointDue = false
         try saveCheckpoint(trainer)
@@ -157,6 +168,14 @@ final class PhaseObserver: TrainingObserver {
             throw ExperimentError.unavailable(what: file, reason: "its pipeline state cannot be read (\(error))")
         }
     }
+}
+
+/// A run stopped on request (SIGUSR1 before a Slurm time limit, SIGTERM on pre-emption) after a checkpoint at
+/// `step`: marked interrupted, it resumes bit-exactly from there.
+public struct PipelineStop: Error, CustomStringConvertible {
+    public let signal: String
+    public let step: Int
+    public var description: String { "stopped by \(signal) after a checkpoint at step \(step); run it again to resume from there" }
 }
 
 /// A simulated interruption (tests): the run stopped after writing its checkpoint at `step`.
