@@ -100,5 +100,8 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTTestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"], exclude: ["Corpus"]),
+        // The researcher's workflow (issue 16) through the real `ftft` binary: own data, export, external references,
+        // progress and log lines, reports for scripts, the command-line vocabulary.
+        .testTarget(name: "WorkflowTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"]),
     ]
 )

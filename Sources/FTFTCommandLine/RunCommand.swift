@@ -25,7 +25,7 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Folder that holds one subfolder per experiment.")
     var output: String = "runs"
 
-    @Option(name: .long, help: "Override the file's thread count.")
+    @Option(name: .long, help: "Threads (ftft's and OpenBLAS's); overrides the file's `threads:` (default when the file has none: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
     var threads: Int?
 
     @Option(name: .long, help: "Override the file's seeds (comma-separated).")
@@ -48,6 +48,8 @@ public struct RunCommand: ParsableCommand {
 
     @Option(name: .customLong("max-store-bytes"), help: "A size quota for the run store (ftft.sqlite): a write that would grow it beyond this many bytes stops the run with exit 1, the store intact; a later `ftft run` resumes. For shared disks, and how the tests reach a full disk.")
     var maxStoreBytes: Int64?
+
+    @OptionGroup var log: LogOptions
 
     public init() {}
 
@@ -79,7 +81,8 @@ public struct RunCommand: ParsableCommand {
             }
             let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: experiment,
                                                     kernelPath: BertClassifier.KernelPath(rawValue: kernels) ?? .fused,
-                                                    storeOptions: RunStore.Options(maximumDatabaseBytes: maxStoreBytes))
+                                                    storeOptions: RunStore.Options(maximumDatabaseBytes: maxStoreBytes),
+                                                    printer: log.printer())
             Standard.output(ExperimentReport(results: results).plain())
         }
     }
@@ -133,8 +136,8 @@ func parseSeeds(_ text: String) -> [UInt64]? {
 enum ExperimentSession {
     static func run(_ spec: ExperimentSpec, outputDirectory: String, specFile: String?,
                     kernelPath: BertClassifier.KernelPath = .fused,
-                    storeOptions: RunStore.Options = RunStore.Options()) throws -> ExperimentResults {
-        let printer = ProgressPrinter()
+                    storeOptions: RunStore.Options = RunStore.Options(),
+                    printer: ProgressPrinter) throws -> ExperimentResults {
         defer { printer.finish() }
         let runner = try ExperimentRunner(spec: spec, outputDirectory: outputDirectory, specFile: specFile,
                                           storeOptions: storeOptions, events: printer.handle)

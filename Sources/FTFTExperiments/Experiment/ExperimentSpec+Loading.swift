@@ -1,5 +1,6 @@
 import Foundation
 import FTFTData
+import FTFTTensors
 import Yams
 
 // The experiment file (YAML). Every key below is the whole schema: any other key is an error naming its path
@@ -21,7 +22,7 @@ import Yams
 //     labels: [..], metric: accuracy|macro_f1, train: <file>, validation: <file>, ood_dev: [<file>], ood_test: [<file>]
 //                                            files only; <file> = {name, path, format, text, pair, label, id}
 //   seeds: [0, 1, 2]                         required
-//   threads: 1
+//   threads: <n>                             default: the cores available ($SLURM_CPUS_PER_TASK in a Slurm job)
 //   compute_unit: <model>                    default: the main model of the first ftft method, else of the first method
 //   keep_checkpoints: false
 //   store_logits: true
@@ -103,7 +104,7 @@ struct SpecParser {
         }
         let threadsValue = m.optional("threads")
         if let threadsValue { note(threadsValue) }
-        let threads = try threadsValue?.int() ?? 1
+        let threads = try threadsValue?.int() ?? ThreadCount.available(environment: environment)
         let models = try self.models(try m.required("models"))
         let training = try self.training(try m.required("training").mapping())
         let methodsValue = try m.required("methods")

@@ -90,13 +90,18 @@ final class PhaseObserver: TrainingObserver {
     func evaluate(trainer: Trainer) throws -> EvaluationDecision {
         state.evaluations += 1
         let step = trainer.position.completedSteps
-        let (results, criterion) = try suite.evaluate(trainer, keepLogits: keepLogits)
+        let count = suite.sets.count
+        let (results, criterion) = try suite.evaluate(trainer, keepLogits: keepLogits) { [phase, events] i, name in
+            events(.evaluating(phase, step: step, set: name, index: i, count: count))
+        }
         try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: results)
         state.criteria.append(criterion)
         let stop = state.monitor?.observe(criterion) ?? false
         checkpointDue = true
-        events(.evaluated(phase, step: step, checkpoint: state.evaluations, criterion: criterion,
-                          best: state.monitor?.bestCheckpoint, stopping: stop))
+        var withoutLogits = results
+        for i in withoutLogits.indices { withoutLogits[i].logits = nil }
+        events(.evaluated(phase, CheckpointEvaluation(step: step, checkpoint: state.evaluations, results: withoutLogits,
+                                                      criterion: criterion, earlyStopping: state.monitor)))
         return stop ? .stop : .continue
     }
 
