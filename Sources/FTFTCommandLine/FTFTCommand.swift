@@ -15,6 +15,7 @@ public struct FTFTCommand: ParsableCommand {
             RunCommand.self,
             PlanCommand.self,
             MergeCommand.self,
+            SubmitCommand.self,
             TrainCommand.self,
             ReportCommand.self,
             TablesCommand.self,

@@ -91,7 +91,7 @@ public struct RunCommand: ParsableCommand {
 extension RunCommand {
     /// `--only` / `--array-index`: one run of the plan into its shard.
     func runOne(_ spec: ExperimentSpec) throws {
-        let printer = ProgressPrinter()
+        let printer = log.printer()
         defer { printer.finish() }
         let runner = try ExperimentRunner(spec: spec, outputDirectory: output, specFile: experiment, readOnly: true,
                                           events: printer.handle)

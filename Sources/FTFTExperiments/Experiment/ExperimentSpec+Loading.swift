@@ -37,7 +37,8 @@ import Yams
 //     {label, method: erm|erm_es|dm|random_dm|ftft, model, reference (dm, ftft), mode: ambiguous|hard|easy,
 //      rate: 0.33, rule: ftft|exact|cartography, ddof: 1, patience (erm_es, ftft; default 2)}
 extension ExperimentSpec {
-    /// Reads and validates an experiment file. Every error names the file, the key path and the line.
+    /// Reads and validates an experiment file (YAML, or a resolved experiment written by `ftft submit slurm`,
+    /// `ResolvedExperiment`). Every error names the file, the key path and the line.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ExperimentSpec {
         let data: Data
         do {
@@ -45,6 +46,7 @@ extension ExperimentSpec {
         } catch {
             throw ExperimentError.unreadableFile(file: path, reason: "cannot read it (\(error.localizedDescription))")
         }
+        if let resolved = try ResolvedExperiment.experiment(from: data, file: path) { return resolved }
         guard let text = String(validating: data, as: UTF8.self) else {
             // Name the first line that is not UTF-8 (Foundation's own message says only "not in the correct format").
             var line = 1
