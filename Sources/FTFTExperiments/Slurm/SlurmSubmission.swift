@@ -225,9 +225,8 @@ public struct SlurmSubmission {
         for key in groups.keys.sorted() {
             try submitArray(.dependent, groups[key] ?? [], dependency: key.isEmpty ? nil : key)
         }
-        let waited = (submission.jobs.map(\.id) + stillQueued)
-        let mergeOptions = waited.isEmpty || dryRun && submission.jobs.isEmpty && jobCounter == 0 ? []
-            : ["--dependency=afterany:" + (dryRun ? (1...max(1, jobCounter)).map { "<job \($0)>" } + stillQueued : waited).joined(separator: ":")]
+        let waited = dryRun ? (0..<jobCounter).map { "<job \($0 + 1)>" } + stillQueued : submission.jobs.map(\.id) + stillQueued
+        let mergeOptions = waited.isEmpty ? [] : ["--dependency=afterany:" + waited.joined(separator: ":")]
         _ = try sbatch("merge", options: mergeOptions, arguments: [], tasks: [:], dependency: mergeOptions.first)
         if !dryRun {
             record.submissions.append(submission)
