@@ -85,7 +85,10 @@ public enum ExperimentMerge {
                         next.append(shard)
                     }
                 } catch let error as StoreError {
-                    if case .shardConflict = error { report.conflicts.append("\(error)") } else { throw error }
+                    // A conflict is reported; a shard that cannot be read is left alone, named: the rest is merged.
+                    if case .shardConflict = error { report.conflicts.append("\(error)") } else {
+                        report.unfinished.append((shard.name, nil, "cannot be read: \(error)"))
+                    }
                 }
             }
             pending = next
