@@ -24,9 +24,10 @@ struct ProgressLogTests {
         // No terminal control characters in a log file.
         #expect(!outcome.stderr.contains("\r") && !outcome.stderr.contains("\u{1B}"))
         #expect(lines.allSatisfy { $0.contains(Self.timestamp) }, "\(lines)")
-        // ERM(ES) is compared with the ERM run of its model (the compute unit): run 1 is ERM, run 2 ERM(ES).
-        #expect(lines.filter { $0.contains("ERM main (seed 0): training, 120 examples, run 1") }.count == 1, "\(lines)")
-        #expect(lines.filter { $0.contains("ERM(ES) (seed 0): training, 120 examples, run 2") }.count == 1, "\(lines)")
+        // ERM(ES) is compared with the ERM run of its model (the compute unit). Run ids are derived from the
+        // configuration (RunID(configurationSHA256:)), so only their presence is checked.
+        #expect(lines.filter { $0.contains("ERM main (seed 0): training, 120 examples, run ") }.count == 1, "\(lines)")
+        #expect(lines.filter { $0.contains("ERM(ES) (seed 0): training, 120 examples, run ") }.count == 1, "\(lines)")
         // --log-interval 0: a line per optimizer step, with loss, learning rate, examples/s and ETA.
         let steps = lines.filter { $0.contains(#/\): step \d+/12 epoch \d+  loss \d+\.\d{4}  lr \d\.\d\de[-+]\d\d  \d+ ex/s  elapsed \d+s  ETA \d+s$/#) }
         #expect(steps.count >= 12 + 6, "\(lines)")
@@ -85,7 +86,7 @@ struct ProgressLogTests {
         // Run again (reused from the store) with the default interval: a line per run saying so, the same table.
         let again = try Self.train([], in: folder)
         #expect(again.status == 0)
-        #expect(again.stderrLines.count == 2 && again.stderr.contains("ERM(ES) (seed 0): reusing the finished run 2"),
+        #expect(again.stderrLines.count == 2 && again.stderr.contains("ERM(ES) (seed 0): reusing the finished run "),
                 "\(again.stderr)")
         #expect(again.stdout == quiet.stdout)
     }
