@@ -110,7 +110,6 @@ struct PhaseRunner {
     }
 
     private func train(_ request: Request, run: RunID, resuming: Bool, lastCheckpointStep: inout Int?) throws {
-        BLASRuntime.setThreads(threads)
         let recipe = request.recipe
         let spec = request.configuration.training
         let model = try recipe.makeModel(seed: request.configuration.seed, kernelPath: kernelPath)
