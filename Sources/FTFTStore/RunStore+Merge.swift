@@ -90,9 +90,16 @@ private struct ShardFold {
                                                  arguments: [id]) else {
             return .unfinished(run, reason: "not finished")
         }
+        // Nothing is written before this point: a shard that must wait leaves the store untouched.
+        for borrowed in try Row.fetchAll(db, sql: "SELECT id, configuration_sha256 FROM shard.run WHERE id <> ?", arguments: [id]) {
+            let sha: String = borrowed["configuration_sha256"]
+            let finished = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.run WHERE id = ? AND configuration_sha256 = ? AND status = 'finished')",
+                                             arguments: [borrowed["id"] as Int64, sha]) ?? false
+            if !finished { return .waiting(run, dependency: RunID(borrowed["id"])) }
+        }
         if let here = try Row.fetchOne(db, sql: "SELECT configuration_sha256, status FROM main.run WHERE id = ?", arguments: [id]) {
             guard here["configuration_sha256"] == shardSHA else {
-                throw conflict(store, "the store's \(run) has another configuration (\(String(describing: here["configuration_sha256"] as String?).prefix(20))…)")
+                throw conflict(store, "the store's \(run) has another configuration (\((here["configuration_sha256"] as String? ?? "").prefix(16))…)")
             }
             if here["status"] == "finished" {
                 let source = try String.fetchOne(db, sql: "SELECT shard_file FROM main.merged_shard WHERE run_id = ?", arguments: [id])
@@ -101,12 +108,6 @@ private struct ShardFold {
             }
             // Unfinished here (an interrupted one-process run): the finished shard replaces it.
             try db.execute(sql: "DELETE FROM main.run WHERE id = ?", arguments: [id])
-        }
-        for borrowed in try Row.fetchAll(db, sql: "SELECT id, configuration_sha256 FROM shard.run WHERE id <> ?", arguments: [id]) {
-            let sha: String = borrowed["configuration_sha256"]
-            let finished = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.run WHERE id = ? AND configuration_sha256 = ? AND status = 'finished')",
-                                             arguments: [borrowed["id"] as Int64, sha]) ?? false
-            if !finished { return .waiting(run, dependency: RunID(borrowed["id"])) }
         }
         try copy("run", where: "id = ?")
         for table in ["evaluation_logits", "compute_entry", "checkpoint"] { try copy(table, where: "run_id = ?") }

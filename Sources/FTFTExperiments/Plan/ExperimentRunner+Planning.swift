@@ -133,7 +133,6 @@ extension ExperimentRunner {
         let recipe = try recipe(model)
         let examples = try trainExamples(recipe)
         let configuration = try configuration(model: model, seed: 0, subset: nil, patience: nil)
-        BLASRuntime.setThreads(spec.threads)
         let trainer = try Trainer(model: try recipe.makeModel(seed: 0, kernelPath: kernelPath), examples: examples,
                                   configuration: configuration.training, random: SeededRandom(seed: 0), threads: spec.threads)
         let order = trainer.order(epoch: 0)
