@@ -133,7 +133,13 @@ import Glibc
         let root = try PackagePaths.temporaryDirectory("ftft-shard-busy")
         defer { try? FileManager.default.removeItem(at: root) }
         let file = root.appendingPathComponent("busy.yaml")
-        try Self.yaml.replacingOccurrences(of: "max_steps: 24", with: "max_steps: 100").write(to: file, atomically: true, encoding: .utf8)
+        // Long enough to be caught while it trains: 400 updates of a 2-layer width-64 model, a checkpoint every 10.
+        try Self.yaml.replacingOccurrences(of: "large: {scratch: {layers: 1, hidden: 24, heads: 2, intermediate: 48}, learning_rate: 3e-3}",
+                                           with: "large: {scratch: {layers: 2, hidden: 64, heads: 4, intermediate: 256}, learning_rate: 1e-3}")
+            .replacingOccurrences(of: "train_size: 120", with: "train_size: 240")
+            .replacingOccurrences(of: "training: {max_steps: 24, batch_size: 16, eval_interval: 4}",
+                                  with: "training: {max_steps: 400, batch_size: 32, eval_interval: 10}")
+            .write(to: file, atomically: true, encoding: .utf8)
         let output = root.appendingPathComponent("out"), experiment = output.appendingPathComponent("shards")
         let run = try #require(try Self.plan(file, in: root).first)
         let shard = experiment.appendingPathComponent("shards/\(run.id).sqlite").path
@@ -145,7 +151,7 @@ import Glibc
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let deadline = Date().addingTimeInterval(120)
-        while process.isRunning && Date() < deadline && (Int(FTFTExecutable.sql(shard, "SELECT max(steps) FROM compute_entry") ?? "") ?? 0) < 4 {
+        while process.isRunning && Date() < deadline && (Int(FTFTExecutable.sql(shard, "SELECT max(steps) FROM compute_entry") ?? "") ?? 0) < 10 {
             usleep(50_000)
         }
         #expect(process.isRunning, "the run finished before the merge could see it being written")

@@ -136,19 +136,35 @@ enum LocalSlurm {
         #expect(again.status == 0 && again.stdout.contains("nothing to submit: every run is finished"), "\(again.stdout)")
     }
 
+    /// A refused sbatch (here: a partition the cluster does not have) is an error with Slurm's words, exit 1,
+    /// never an empty job id; nothing is recorded as queued.
+    @Test func aRejectedSbatchIsAnError() throws {
+        guard try LocalSlurm.available("SlurmTests") else { return }
+        let root = try PackagePaths.temporaryDirectory("ftft-slurm-rejected")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = root.appendingPathComponent("shards.yaml")
+        try ShardMergeTests.yaml.write(to: file, atomically: true, encoding: .utf8)
+        let output = root.appendingPathComponent("out")
+        let refused = try Self.submit(file, output: output, in: root, extra: ["--partition", "no-such-partition"])
+        #expect(refused.status == 1 && refused.stderr.contains("was rejected (exit 1)") && refused.stderr.contains("partition"),
+                "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("shards/slurm/submissions.json").path))
+    }
+
     @Test func aSignalledTaskRequeuesItselfAndResumesBitExactly() throws {
         guard try LocalSlurm.available("SlurmTests") else { return }
         let root = try PackagePaths.temporaryDirectory("ftft-slurm-requeue")
         defer { try? FileManager.default.removeItem(at: root) }
-        // One run long enough to be caught mid-run (100 steps, a checkpoint every 4).
+        // One run long enough to be caught mid-run: 400 updates of a 2-layer width-64 model, a checkpoint every 10
+        // (a few seconds in a debug build).
         let yaml = """
             experiment: long
-            task: {name: embedded, max_length: 40, embedded: {train_size: 120, validation_size: 30, ood_dev_size: 30, ood_test_size: 30}}
+            task: {name: embedded, max_length: 40, embedded: {train_size: 240, validation_size: 30, ood_dev_size: 30, ood_test_size: 30}}
             seeds: [0]
             threads: 1
             models:
-              large: {scratch: {layers: 1, hidden: 24, heads: 2, intermediate: 48}, learning_rate: 3e-3}
-            training: {max_steps: 100, batch_size: 16, eval_interval: 4}
+              large: {scratch: {layers: 2, hidden: 64, heads: 4, intermediate: 256}, learning_rate: 1e-3}
+            training: {max_steps: 400, batch_size: 32, eval_interval: 10}
             methods:
               - {label: "ERM", method: erm, model: large}
             """
@@ -165,9 +181,10 @@ enum LocalSlurm {
 
         // Signal the batch shell as Slurm does before a time limit, once the run has a checkpoint.
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && (Int(FTFTExecutable.sql(shard, "SELECT max(steps) FROM compute_entry") ?? "") ?? 0) < 8 { usleep(100_000) }
+        while Date() < deadline && (Int(FTFTExecutable.sql(shard, "SELECT max(steps) FROM compute_entry") ?? "") ?? 0) < 10 { usleep(50_000) }
+        let steps = Int(FTFTExecutable.sql(shard, "SELECT max(steps) FROM compute_entry") ?? "") ?? 0
         let signalled = LocalSlurm.run(["scancel", "--signal=USR1", "--batch", "\(task.id)_0"])
-        #expect(signalled.status == 0, "\(signalled.stderr)")
+        try #require(signalled.status == 0 && steps < 400, "could not signal the task mid-run (at step \(steps)): \(signalled.stderr)")
         var requeued = false
         while Date() < deadline && !requeued {
             let line = LocalSlurm.run(["scontrol", "show", "job", "-o", task.id]).stdout
