@@ -193,8 +193,9 @@ enum LocalSlurm {
         }
         #expect(requeued, "the task did not requeue itself: \(LocalSlurm.run(["scontrol", "show", "job", "-o", task.id]).stdout)")
         #expect(FTFTExecutable.sql(shard, "SELECT status FROM run WHERE id = \(run)") == "interrupted")
-        // A requeued job waits about two minutes before it is eligible again; release it now.
-        #expect(LocalSlurm.run(["scontrol", "update", "JobId=\(task.id)_0", "StartTime=now"]).status == 0)
+        // A requeued job waits about two minutes before it is eligible again; release it sooner — but not at once:
+        // slurmd refuses to launch a job id it killed a moment ago ("Job … already killed, do not launch batch job").
+        #expect(LocalSlurm.run(["scontrol", "update", "JobId=\(task.id)_0", "StartTime=now+10"]).status == 0)
         #expect(LocalSlurm.waitUntilDone(jobs.map(\.id)), "jobs still queued")
 
         let log = try String(contentsOf: experiment.appendingPathComponent("slurm/logs/independent-0.out"), encoding: .utf8)
