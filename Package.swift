@@ -4,6 +4,7 @@
 // Modules follow the pipeline: tensors → encoder → training → cartography → experiments → command line.
 // C libraries sit behind system-library targets, each imported by exactly one Swift module:
 //   CBLAS (OpenBLAS)  → FTFTTensors
+//   CCPUID (cpuid)    → FTFTTensors
 //   CZlib (zlib)      → FTFTIO
 //   SQLite            → through GRDB.swift, imported by FTFTStore only
 import PackageDescription
@@ -34,10 +35,12 @@ let package = Package(
         // MARK: C at the edge
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // cpuid and XGETBV (header only): which BLAS kernels this CPU can run.
+        .systemLibrary(name: "CCPUID", path: "Sources/CCPUID"),
 
         // MARK: The pipeline
         // Float32 buffers, the counted GEMM wrapper, the counter-based RNG, threading.
-        .target(name: "FTFTTensors", dependencies: ["CBLAS"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "FTFTTensors", dependencies: ["CBLAS", "CCPUID"], swiftSettings: optimizedEvenInDebug),
         // Gzip-transparent line reading, atomic file writes, small JSON helpers.
         .target(name: "FTFTIO", dependencies: ["CZlib"]),
         // BERT-family encoder classifier: parameters, layers (forward/backward), safetensors, HF checkpoints.

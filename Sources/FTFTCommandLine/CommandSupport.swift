@@ -35,6 +35,7 @@ public enum FTFTExitCode {
         switch error {
         case let e as PhaseFailure: return code(for: e.underlying)
         case is PipelineStop: return interrupted
+        case let e as KernelPinFailure: return e.exitCode
         case let e as ExperimentError: return e.isInputError ? badInput : failure
         case is DatasetError, is TokenizerError, is EncoderError: return badInput
         case let e as CartographyError:
