@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs missing system packages (a one-node Slurm included), builds, starts the local Slurm
 # cluster for the Slurm tests (scripts/local-slurm.sh, in a fresh temporary folder), runs the whole test suite, and
-# stops the cluster again whatever happens. Tests that need ../shared (real data and weights) say so and skip when
-# it is absent. FTFT_TEST_SLURM=1 tells the Slurm tests that a cluster was started for them: if it is then not
-# reachable they fail instead of skipping. FTFT_TEST_SLURM=0 runs everything else without a cluster.
+# stops the cluster again whatever happens. Tests that need ../shared (real data and weights) are reported as
+# skipped, with the reason, when it is absent — except under CI (the variable CI set), which always has ../shared:
+# there they fail, naming what is missing. FTFT_TEST_SLURM=1 tells the Slurm tests that a cluster was started for
+# them: if it is then not reachable they fail instead of skipping. FTFT_TEST_SLURM=0 runs the rest without a cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${FTFT_TEST_SLURM:-1}" = 0 ]; then

@@ -81,6 +81,8 @@ public struct RunCommand: ParsableCommand {
             }
             if dryRun {
                 let runner = try ExperimentRunner(spec: spec, outputDirectory: output, specFile: experiment)
+                // The kernel path is part of every run's identity: plan with the one the run would use.
+                runner.kernelPath = BertClassifier.KernelPath(rawValue: kernels) ?? .fused
                 Standard.output(try runner.plan().plain)
                 return
             }

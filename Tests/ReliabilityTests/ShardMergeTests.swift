@@ -10,7 +10,7 @@ import Glibc
 /// (embedded task, scratch models, all five methods) trained by its own `ftft run --stage … --array-index …`
 /// into its shard, then merged, equals a one-process `ftft run` (scripts/store-diff.sql, and the manifest byte for
 /// byte); a second merge changes nothing; a shard being written is skipped and named; two files claiming one run
-/// are an error naming both. Skipped, saying so, when the sqlite3 command is not installed.
+/// are an error naming both. Needs the sqlite3 command (scripts/install-deps.sh installs it).
 @Suite(.serialized) struct ShardMergeTests {
     static let yaml = """
         experiment: shards
@@ -46,10 +46,9 @@ import Glibc
         return Reference(experiment: root.appendingPathComponent("out/shards"), wallSeconds: Date().timeIntervalSince(start))
     }
 
-    static func prepared() throws -> Reference? {
+    static func prepared() throws -> Reference {
         guard FTFTExecutable.sqlite3 != nil else {
-            print("ShardMergeTests: skipped: the sqlite3 command is not installed")
-            return nil
+            throw FTFTTestFailure("the sqlite3 command is not installed (scripts/install-deps.sh installs it)")
         }
         return try reference.get()
     }
@@ -82,7 +81,7 @@ import Glibc
     }
 
     @Test func everyRunInItsOwnShardMergedEqualsAOneProcessRunAndASecondMergeChangesNothing() throws {
-        guard let reference = try Self.prepared() else { return }
+        let reference = try Self.prepared()
         let root = try PackagePaths.temporaryDirectory("ftft-shards")
         defer { try? FileManager.default.removeItem(at: root) }
         let file = root.appendingPathComponent("shards.yaml")
@@ -126,10 +125,8 @@ import Glibc
     }
 
     @Test func aShardBeingWrittenIsNamedAndLeftAloneThenMergedOnceFinished() throws {
-        guard FTFTExecutable.sqlite3 != nil, let ftft = FTFTExecutable.path else {
-            print("ShardMergeTests: skipped: the sqlite3 command is not installed")
-            return
-        }
+        _ = try Self.prepared()
+        let ftft = try #require(FTFTExecutable.path, "the ftft executable is not built next to the tests")
         let root = try PackagePaths.temporaryDirectory("ftft-shard-busy")
         defer { try? FileManager.default.removeItem(at: root) }
         let file = root.appendingPathComponent("busy.yaml")

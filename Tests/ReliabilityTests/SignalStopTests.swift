@@ -12,7 +12,8 @@ extension KillResumeTests {
     /// results equal an uninterrupted run bit for bit.
     @Test(arguments: [SIGTERM, SIGUSR1])
     func aSignalCheckpointsAtTheNextUpdateAndTheRerunResumesIdentically(signal: Int32) throws {
-        guard let reference = try Self.prepared(), let ftft = FTFTExecutable.path else { return }
+        let reference = try Self.prepared()
+        let ftft = try #require(FTFTExecutable.path, "the ftft executable is not built next to the tests")
         let root = try PackagePaths.temporaryDirectory("ftft-signal")
         defer { try? FileManager.default.removeItem(at: root) }
         let file = root.appendingPathComponent("soak.yaml")

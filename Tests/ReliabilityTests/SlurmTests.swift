@@ -8,8 +8,20 @@ import Glibc
 
 /// The Slurm commands on PATH, against the cluster SLURM_CONF names (scripts/local-slurm.sh's, in scripts/test.sh).
 enum LocalSlurm {
-    /// scripts/test.sh started a cluster for the tests: then an unreachable one is a failure, never a skip.
-    static var expected: Bool { ProcessInfo.processInfo.environment["FTFT_TEST_SLURM"] == "1" }
+    /// scripts/test.sh started a cluster for the tests (FTFT_TEST_SLURM=1), or this is CI (CI set, unless
+    /// FTFT_TEST_SLURM=0): then an unreachable cluster is a failure, never a skip.
+    static var expected: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["FTFT_TEST_SLURM"] == "1" || (environment["CI"] != nil && environment["FTFT_TEST_SLURM"] != "0")
+    }
+
+    /// A cluster answers `sinfo` (asked once).
+    static let reachable: Bool = run(["sinfo", "-h", "-o", "%T"]).status == 0
+
+    /// Whether the Slurm tests run: when a cluster answers, or when one is expected (and its absence must fail).
+    static var runnable: Bool { reachable || expected }
+
+    static let skipReason: Comment = "no Slurm cluster reachable (sinfo fails; SLURM_CONF unset?): scripts/test.sh starts one for the tests"
 
     struct Output {
         var status: Int32
@@ -40,16 +52,13 @@ enum LocalSlurm {
                       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
-    /// True when a cluster answers; throws when one was expected and does not; false (and says so) otherwise.
+    /// True when a cluster answers; throws otherwise (the suite is disabled, and reported as skipped, when no cluster
+    /// answers and none is expected).
     static func available(_ suite: String) throws -> Bool {
         let probe = run(["sinfo", "-h", "-o", "%T"])
         if probe.status == 0 && !probe.stdout.isEmpty { return true }
         let why = "sinfo exited \(probe.status): \(probe.stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
-        if expected {
-            throw FTFTTestFailure("\(suite): scripts/test.sh started a local Slurm (FTFT_TEST_SLURM=1) but it is not reachable (\(why))")
-        }
-        print("\(suite): skipped: no Slurm cluster reachable (\(why)); scripts/test.sh starts one")
-        return false
+        throw FTFTTestFailure("\(suite): a Slurm cluster is expected (FTFT_TEST_SLURM=1 from scripts/test.sh, or CI) but it is not reachable (\(why))")
     }
 
     /// Job ids recorded by `ftft submit slurm` in an experiment folder.
@@ -92,9 +101,10 @@ enum LocalSlurm {
 /// `ShardMergeTests` (embedded task, scratch models, all five methods) through job arrays, dependencies and the
 /// merge job must give the store of a one-process `ftft run` (scripts/store-diff.sql, manifest byte for byte); a
 /// task signalled mid-run requeues itself and resumes bit-exactly; a task that fails has its dependants cancelled,
-/// the merge job still reports, and a second submission finishes the experiment. Skipped, saying so, without a
-/// cluster — unless scripts/test.sh started one (FTFT_TEST_SLURM=1): then an unreachable cluster fails.
-@Suite(.serialized) struct SlurmTests {
+/// the merge job still reports, and a second submission finishes the experiment. Skipped without a
+/// cluster (reported as skipped, with the reason) — unless scripts/test.sh started one (FTFT_TEST_SLURM=1) or this is
+/// CI: then an unreachable cluster fails.
+@Suite(.serialized, .enabled(if: LocalSlurm.runnable, LocalSlurm.skipReason)) struct SlurmTests {
     static func submit(_ file: URL, output: URL, in root: URL, extra: [String] = []) throws -> FTFTExecutable.Outcome {
         try FTFTExecutable.run(["submit", "slurm", file.path, "--output", output.path, "--cpus-per-task", "1"] + extra, in: root)
     }
@@ -104,7 +114,8 @@ enum LocalSlurm {
     }
 
     @Test func theSubmittedExperimentEqualsAOneProcessRun() throws {
-        guard try LocalSlurm.available("SlurmTests"), let reference = try ShardMergeTests.prepared() else { return }
+        guard try LocalSlurm.available("SlurmTests") else { return }
+        let reference = try ShardMergeTests.prepared()
         let root = try PackagePaths.temporaryDirectory("ftft-slurm-run")
         defer { try? FileManager.default.removeItem(at: root) }
         let file = root.appendingPathComponent("shards.yaml")
@@ -206,7 +217,8 @@ enum LocalSlurm {
     }
 
     @Test func aFailedTaskCancelsItsDependantsTheReportSaysWhatIsMissingAndResubmittingFinishes() throws {
-        guard try LocalSlurm.available("SlurmTests"), let reference = try ShardMergeTests.prepared() else { return }
+        guard try LocalSlurm.available("SlurmTests") else { return }
+        let reference = try ShardMergeTests.prepared()
         let root = try PackagePaths.temporaryDirectory("ftft-slurm-fail")
         defer { try? FileManager.default.removeItem(at: root) }
         let file = root.appendingPathComponent("shards.yaml")

@@ -1,3 +1,4 @@
+import FTFTCartography
 import FTFTData
 
 /// A whole experiment as an experiment file describes it (see `ExperimentSpec.load(path:)` for the file format
@@ -149,12 +150,12 @@ public struct MethodSpec: Sendable, Equatable, Codable {
     /// The reference model (dm, ftft).
     public var reference: String?
     /// Data-map region (dm, ftft): ambiguous, hard or easy.
-    public var mode: String
+    public var mode: SelectionMode
     /// Fraction of the training set selected (dm, ftft, random_dm).
     public var rate: Double
     /// Counting rule: ftft (strict float32 quantile; floor(rate·N) for random_dm), exact (round(rate·N)) or
     /// cartography (int(rate'·N)+1; int(rate·N) for random_dm).
-    public var rule: String
+    public var rule: SelectionRule
     /// Variability's degrees of freedom for the data map (FTFT: 1).
     public var ddof: Int
     /// Early-stopping patience in checkpoints (erm_es, ftft).

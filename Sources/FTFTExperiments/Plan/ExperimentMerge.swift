@@ -125,7 +125,7 @@ public enum ExperimentMerge {
                 poolCount: nil, selectedCount: nil)
             if let method = plan.spec.methods.first(where: { $0.label == row.label }), method.selectsSubset {
                 let spec = method.kind == .randomDM
-                    ? SelectionSpec(mode: "random", rate: method.rate, rule: method.rule, seed: row.seed)
+                    ? SelectionSpec(mode: .random, rate: method.rate, rule: method.rule, seed: row.seed)
                     : SelectionSpec(mode: method.mode, rate: method.rate, rule: method.rule)
                 let owner = RunID(row.referenceRun ?? row.mainRun)
                 if let selection = try store.selections(run: owner).first(where: { $0.spec == spec }) {

@@ -1,4 +1,5 @@
 import Foundation
+import FTFTData
 import FTFTEncoder
 import FTFTIO
 import FTFTStore
@@ -166,17 +167,21 @@ struct PhaseRunner {
             try store.discard(run: run, afterStep: resumedAt ?? -1)
             try store.updateStatus(run: run, to: .running)
         }
-        let observer = PhaseObserver(
+        let observer = try PhaseObserver(
             store: store, run: run, suite: request.suite, flops: BertFLOPs(config: recipe.config), examples: request.examples,
             ids: request.ids, keepLogits: storeLogits, checkpointPath: path, phase: request.phase, state: state,
-            events: events)
+            classCount: recipe.config.numLabels, events: events)
         observer.interruptAfterStep = interruptAfterStep
         observer.stopRequest = stopRequest
         events(.phaseStarted(request.phase, run: run, resumedAtStep: resumedAt))
         let phase = request.phase
         defer { lastCheckpointStep = observer.lastCheckpointStep ?? lastCheckpointStep }
         let outcome = try trainer.run(observer: observer) { progress in events(.step(phase, progress)) }
-        try store.recordCompute(observer.ledgerEntry(trainer))
+        let ledger = observer.ledgerEntry(trainer)
+        try store.recordCompute(ledger)
+        // Counted = exact, on every run (the compute ledger's claim): a mismatch fails the phase, with the ledger
+        // kept in the store as evidence.
+        try observer.state.compute.requireCountedEqualsExact(run: "\(run)")
         if !keepCheckpoints { try? FileManager.default.removeItem(atPath: path) }
         try store.updateStatus(run: run, to: .finished)
         events(.phaseFinished(request.phase, run: run, steps: outcome.completedSteps, stoppedEarly: outcome.stoppedEarly,
