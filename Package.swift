@@ -125,5 +125,8 @@ let package = Package(
             "FTFTTensors", "FTFTIO", "FTFTBuildInfo", "FTFTTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["Corpus"]),
+        // The researcher's workflow (issue 16) through the real `ftft` binary: own data, export, external references,
+        // progress and log lines, reports for scripts, the command-line vocabulary.
+        .testTarget(name: "WorkflowTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"]),
     ]
 )
