@@ -117,7 +117,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["FTFTStore", "FTFTCartography", "FTFTTestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTData", "FTFTEncoder", "FTFTStore", "FTFTTestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: [
-            "FTFTCommandLine", "FTFTExperiments", "FTFTCartography", "FTFTStore", "FTFTTensors", "FTFTTestSupport",
+            "FTFTCommandLine", "FTFTExperiments", "FTFTCartography", "FTFTStore", "FTFTTensors", "FTFTTraining",
+            "FTFTTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ReliabilityTests", dependencies: [
@@ -127,6 +128,6 @@ let package = Package(
         ], exclude: ["Corpus"]),
         // The researcher's workflow (issue 16) through the real `ftft` binary: own data, export, external references,
         // progress and log lines, reports for scripts, the command-line vocabulary.
-        .testTarget(name: "WorkflowTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["FTFTTestSupport"]),
     ]
 )
