@@ -4,6 +4,7 @@
 // Modules follow the pipeline: tensors → encoder → training → cartography → experiments → command line.
 // C libraries sit behind system-library targets, each imported by exactly one Swift module:
 //   CBLAS (OpenBLAS)  → FTFTTensors
+//   CCPUID (cpuid)    → FTFTTensors
 //   CZlib (zlib)      → FTFTIO
 //   SQLite            → through GRDB.swift, imported by FTFTStore only
 import PackageDescription
@@ -34,6 +35,8 @@ let package = Package(
         // MARK: C at the edge
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // cpuid and XGETBV (header only): which BLAS kernels this CPU can run.
+        .systemLibrary(name: "CCPUID", path: "Sources/CCPUID"),
 
         // MARK: The pipeline
         // The git commit this binary was built from (written by BuildInfoPlugin at build time).
@@ -43,7 +46,7 @@ let package = Package(
         // modules that need only these (data, cartography) do not link OpenBLAS.
         .target(name: "FTFTDeterminism", swiftSettings: optimizedEvenInDebug),
         // Float32 buffers, the counted GEMM wrapper, OpenBLAS's runtime; re-exports FTFTDeterminism.
-        .target(name: "FTFTTensors", dependencies: ["CBLAS", "FTFTDeterminism"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "FTFTTensors", dependencies: ["CBLAS", "CCPUID", "FTFTDeterminism"], swiftSettings: optimizedEvenInDebug),
         // Gzip-transparent line reading, atomic file writes, small JSON helpers.
         .target(name: "FTFTIO", dependencies: ["CZlib"]),
         // BERT-family encoder classifier: parameters, layers (forward/backward), safetensors, HF checkpoints.

@@ -113,9 +113,13 @@ public struct TrainCommand: ParsableCommand {
             """
     }
 
+    @OptionGroup var blasKernel: BLASKernelOptions
+
     public func run() throws {
         try reportingErrors {
-            let spec = try ExperimentSpec.parse(yaml: yaml(), file: "ftft train", baseDirectory: FileManager.default.currentDirectoryPath)
+            try BLASKernelPinning.apply(blasKernel.requested(fromFile: nil), source: .option)
+            var spec = try ExperimentSpec.parse(yaml: yaml(), file: "ftft train", baseDirectory: FileManager.default.currentDirectoryPath)
+            spec.blasKernel = blasKernel.requested(fromFile: nil)
             let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: nil)
             Standard.output(ExperimentReport(results: results).plain())
         }

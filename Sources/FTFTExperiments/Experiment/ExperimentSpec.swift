@@ -11,7 +11,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var task: TaskSpec
     /// The main run with seed s uses the reference run with seed s (method.md §1.5).
     public var seeds: [UInt64]
-    /// ftft's threads and OpenBLAS's threads.
+    /// ftft's threads (OpenBLAS itself runs single-threaded: results do not depend on this).
     public var threads: Int
     /// In file order.
     public var models: [ModelSpec]
@@ -24,6 +24,10 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var keepCheckpoints: Bool
     /// Store the evaluation logits of every checkpoint and set in the run store.
     public var storeLogits: Bool
+    /// OpenBLAS's kernel to run (e.g. "Haswell"), as OpenBLAS names it; nil runs whatever OpenBLAS picks for this
+    /// CPU. Results are bit-identical only for the same OpenBLAS build and kernel, so a table meant to be
+    /// reproduced on other machines names one (`ftft run` restarts itself with `OPENBLAS_CORETYPE` set).
+    public var blasKernel: String? = nil
 
     public func model(named name: String) -> ModelSpec? { models.first { $0.name == name } }
 }

@@ -118,7 +118,8 @@ public final class ExperimentRunner {
     var provenance: RunProvenance {
         RunProvenance(swiftCompiler: RunProvenance.compilerVersion,
                       operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString,
-                      blasConfiguration: BLASRuntime.configuration, blasCoreName: BLASRuntime.coreName, threads: spec.threads,
+                      blasConfiguration: BLASRuntime.configuration, blasCoreName: BLASRuntime.coreName,
+                      blasBuild: BLASRuntime.build, threads: spec.threads,
                       dataFiles: task.fileSHA256, gitCommit: BuildInfo.gitCommit, experimentFile: specFile)
     }
 

@@ -58,6 +58,9 @@ struct PhaseRunner {
         let sha = RunStore.configurationSHA256(json)
         if let done = try finishedRun(sha: sha) {
             events(.phaseReused(request.phase, run: done.id))
+            if let warning = Self.blasMismatch(done.provenanceJSON, of: done.id, current: self.provenance, reusing: true, phase: request.phase) {
+                events(.note(warning))
+            }
             return Outcome(run: done.id, reused: true)
         }
         var unfinished: Run?
@@ -73,7 +76,12 @@ struct PhaseRunner {
             experiment: experiment, method: request.method, role: request.role, seed: request.configuration.seed,
             model: request.recipe.spec.name, configurationJSON: json, provenanceJSON: try provenance.json(),
             referenceRun: request.referenceRun))
-        if let unfinished { events(.note(Self.resumeNote(request.phase, unfinished, checkpoint: checkpointPath(unfinished.id)))) }
+        if let unfinished {
+            events(.note(Self.resumeNote(request.phase, unfinished, checkpoint: checkpointPath(unfinished.id))))
+            if let warning = Self.blasMismatch(unfinished.provenanceJSON, of: unfinished.id, current: self.provenance, reusing: false, phase: request.phase) {
+                events(.note(warning))
+            }
+        }
         var lastCheckpointStep: Int?
         do {
             try train(request, run: runRecord.id, resuming: unfinished != nil, lastCheckpointStep: &lastCheckpointStep)
@@ -89,6 +97,30 @@ struct PhaseRunner {
             throw failure
         }
         return Outcome(run: runRecord.id, reused: false)
+    }
+
+    /// A warning when `run` was made with another OpenBLAS build or kernel than this process runs: results are
+    /// bit-identical only for the same build and kernel, so a reused run's numbers are not what this process would
+    /// compute, and a resumed run's continuation is not bit-identical to an uninterrupted run. nil when they match
+    /// (or the stored provenance cannot be read — then nothing is claimed either way).
+    static func blasMismatch(_ provenanceJSON: String, of run: RunID, current: RunProvenance, reusing: Bool,
+                             phase: PhaseDescription) -> String? {
+        struct Stored: Decodable { var blasConfiguration: String?; var blasCoreName: String?; var blasBuild: String? }
+        guard let stored = try? JSONDecoder().decode(Stored.self, from: Data(provenanceJSON.utf8)),
+              let storedCore = stored.blasCoreName else { return nil }
+        let storedBuild = stored.blasBuild ?? stored.blasConfiguration.map {
+            $0.split(separator: " ").filter { $0.lowercased() != storedCore.lowercased() }.joined(separator: " ")
+        }
+        let sameCore = storedCore.lowercased() == current.blasCoreName.lowercased()
+        let sameBuild = storedBuild == nil || current.blasBuild == nil || storedBuild == current.blasBuild
+        if sameCore && sameBuild { return nil }
+        let then = "\(storedBuild ?? "OpenBLAS (build not recorded)"), kernel \(storedCore)"
+        let now = "\(current.blasBuild ?? current.blasConfiguration), kernel \(current.blasCoreName)"
+        let consequence = reusing
+            ? "its results are reused as they are, but this process would not compute the same bits"
+            : "its continuation will not be bit-identical to an uninterrupted run"
+        return "ftft: warning: \(phase.title) (seed \(phase.seed)): \(run) was made with \(then); this process runs "
+            + "\(now) — \(consequence) (pin the kernel with --blas-kernel \(storedCore) to match)"
     }
 
     /// What `ftft run` says before it continues an unfinished run (printed even when stderr is not a terminal).

@@ -9,9 +9,12 @@ import FTFTTraining
 /// training it again (`RunStore.findRun`).
 ///
 /// Not part of the identity (they do not change what is computed, only how fast or where): thread counts, file
-/// paths (data and weights are identified by their SHA-256), method labels.
+/// paths (data and weights are identified by their SHA-256), method labels. The OpenBLAS build and kernel are not
+/// either — they change the last bits, not the method — but they are in the provenance, and a run reused or
+/// resumed across builds or kernels says so (`PhaseRunner`). Format 2: runs made before OpenBLAS was pinned to one
+/// thread (results then depended on the thread count) are not reused.
 public struct RunConfiguration: Codable, Sendable, Equatable {
-    public var format = "ftft-run-1"
+    public var format = "ftft-run-2"
     public var task: TaskIdentity
     public var model: ModelIdentity
     /// The tokenizer's identity (`ExampleEncoder.identity`).
@@ -94,7 +97,10 @@ public struct RunProvenance: Codable, Sendable {
     public var swiftCompiler: String
     public var operatingSystem: String
     public var blasConfiguration: String
+    /// The kernel OpenBLAS ran (`BLASRuntime.coreName`): with `blasBuild`, what must match for identical bits.
     public var blasCoreName: String
+    /// The OpenBLAS build without the kernel's name (`BLASRuntime.build`); nil in runs recorded before it existed.
+    public var blasBuild: String?
     public var threads: Int
     /// Data file path → SHA-256.
     public var dataFiles: [String: String]
