@@ -72,8 +72,8 @@ let package = Package(
         ]),
         // The `ftft` subcommands (a library so tests can run them in-process).
         .target(name: "FTFTCommandLine", dependencies: [
-            "FTFTExperiments", "FTFTTraining", "FTFTEncoder", "FTFTIO", "FTFTText", "FTFTData", "FTFTCartography", "FTFTStore",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "FTFTExperiments", "FTFTTraining", "FTFTEncoder", "FTFTTensors", "FTFTIO", "FTFTText", "FTFTData", "FTFTCartography",
+            "FTFTStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ftft", dependencies: ["FTFTCommandLine"]),
 
@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["FTFTStore", "FTFTCartography", "FTFTTestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTData", "FTFTEncoder", "FTFTStore", "FTFTTestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: [
-            "FTFTCommandLine", "FTFTExperiments", "FTFTCartography", "FTFTStore", "FTFTTestSupport",
+            "FTFTCommandLine", "FTFTExperiments", "FTFTCartography", "FTFTStore", "FTFTTensors", "FTFTTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ReliabilityTests", dependencies: [
