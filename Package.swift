@@ -72,8 +72,8 @@ let package = Package(
         ]),
         // The `ftft` subcommands (a library so tests can run them in-process).
         .target(name: "FTFTCommandLine", dependencies: [
-            "FTFTExperiments", "FTFTTraining", "FTFTEncoder", "FTFTTensors", "FTFTIO", "FTFTText", "FTFTData", "FTFTCartography",
-            "FTFTStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "FTFTExperiments", "FTFTTraining", "FTFTEncoder", "FTFTTensors", "FTFTIO", "FTFTText", "FTFTData", "FTFTCartography", "FTFTStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ftft", dependencies: ["FTFTCommandLine"]),
 
@@ -125,5 +125,8 @@ let package = Package(
             "FTFTTensors", "FTFTIO", "FTFTBuildInfo", "FTFTTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["Corpus"]),
+        // The researcher's workflow (issue 16) through the real `ftft` binary: own data, export, external references,
+        // progress and log lines, reports for scripts, the command-line vocabulary.
+        .testTarget(name: "WorkflowTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"]),
     ]
 )

@@ -19,6 +19,7 @@ import Darwin
 /// - 1: the work failed at run time (I/O, the run store, a non-finite loss, …);
 /// - 64: usage error — an unknown option, a missing argument, an invalid option value (ArgumentParser's
 ///   `EX_USAGE`, from sysexits.h);
+/// - 75: stopped by SIGUSR1/SIGTERM after a checkpoint; the same command resumes (sysexits' `EX_TEMPFAIL`);
 /// - 65: bad input — an experiment file, data file, model, tokenizer or checkpoint that cannot be used
 ///   (`EX_DATAERR`); the message names the file, the place and the field.
 public enum FTFTExitCode {
@@ -26,11 +27,14 @@ public enum FTFTExitCode {
     public static let failure: Int32 = 1
     public static let usage: Int32 = 64
     public static let badInput: Int32 = 65
+    /// 75: stopped by SIGUSR1 or SIGTERM after a checkpoint (sysexits' `EX_TEMPFAIL`): the same command resumes it.
+    public static let interrupted: Int32 = 75
 
     /// Which code an error means.
     public static func code(for error: Error) -> Int32 {
         switch error {
         case let e as PhaseFailure: return code(for: e.underlying)
+        case is PipelineStop: return interrupted
         case let e as KernelPinFailure: return e.exitCode
         case let e as ExperimentError: return e.isInputError ? badInput : failure
         case is DatasetError, is TokenizerError, is EncoderError: return badInput

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FTFTCartography
 import FTFTIO
+import FTFTTensors
 
 /// How to turn training dynamics into a data map (shared by `datamap` and `select`).
 struct DataMapComputationOptions: ParsableArguments {
@@ -77,7 +78,7 @@ public struct DatamapCommand: ParsableCommand {
         try reportingErrors {
             let dynamics = try self.dynamics.map { try computation.readDynamics(folder: $0) }
                 ?? source.dynamics(burnOut: computation.burnOut)
-            let map = try DataMap.compute(from: dynamics, options: computation.mapOptions, threads: 2)
+            let map = try DataMap.compute(from: dynamics, options: computation.mapOptions, threads: ThreadCount.available())
             let used = try dynamics.keepingFirstEpochs(map.epochCount ?? dynamics.epochCount)
             let curves = try TransferDiagnostics.hardToLearnMedians(used, rate: 0.33)
             let family = EasyShareReference.TaskFamily(rawValue: taskFamily) ?? .nli

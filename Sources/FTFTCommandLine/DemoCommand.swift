@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FTFTExperiments
+import FTFTTensors
 
 /// `ftft demo`: the whole comparison on the embedded task, from the experiment built into the binary.
 public struct DemoCommand: ParsableCommand {
@@ -21,13 +22,15 @@ public struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Seeds, comma-separated (default: the built-in experiment's).")
     var seeds: String?
 
-    @Option(name: .long, help: "Threads (ftft's and OpenBLAS's).")
-    var threads: Int = 2
+    @Option(name: .long, help: "Threads (ftft's and OpenBLAS's; default: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
+    var threads: Int = ThreadCount.available()
 
     @OptionGroup var blasKernel: BLASKernelOptions
 
     @Flag(name: .customLong("print"), help: "Print the built-in experiment file and exit.")
     var printExperiment = false
+
+    @OptionGroup var log: LogOptions
 
     public init() {}
 
@@ -48,7 +51,7 @@ public struct DemoCommand: ParsableCommand {
             spec.blasKernel = blasKernel.requested(fromFile: spec.blasKernel)
             spec.threads = threads
             if let seeds, let list = parseSeeds(seeds) { spec.seeds = list }
-            let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: nil)
+            let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: nil, printer: log.printer())
             Standard.output(ExperimentReport(results: results).plain())
             let folder = URL(fileURLWithPath: results.directory)
             Standard.output("\nReport with the data maps: \(folder.appendingPathComponent("report.html").path)\n")

@@ -13,6 +13,9 @@ public struct FTFTCommand: ParsableCommand {
         subcommands: [
             DemoCommand.self,
             RunCommand.self,
+            PlanCommand.self,
+            MergeCommand.self,
+            SubmitCommand.self,
             TrainCommand.self,
             ReportCommand.self,
             TablesCommand.self,

@@ -3,6 +3,7 @@ import Foundation
 import FTFTData
 import FTFTExperiments
 import FTFTIO
+import FTFTTensors
 
 /// `ftft predict`: a trained classifier's predictions on a data file, one JSON line per example.
 public struct PredictCommand: ParsableCommand {
@@ -33,8 +34,8 @@ public struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Examples per forward pass.")
     var batchSize: Int = 64
 
-    @Option(name: .long, help: "Threads (ftft's and OpenBLAS's).")
-    var threads: Int = 1
+    @Option(name: .long, help: "Threads (ftft's and OpenBLAS's; default: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
+    var threads: Int = ThreadCount.available()
 
     @Option(name: .long, help: "Write here (atomically) instead of standard output.")
     var output: String?

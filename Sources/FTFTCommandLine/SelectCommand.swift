@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FTFTCartography
 import FTFTIO
+import FTFTTensors
 
 /// `ftft select`: a data map (from dynamics or a coordinates file) → the ids of a selected subset.
 public struct SelectCommand: ParsableCommand {
@@ -57,7 +58,7 @@ public struct SelectCommand: ParsableCommand {
             guard let mode = selectionMode, let rule = selectionRule else { throw ValidationError("invalid --mode or --rule") }
             guard let input else {
                 let map = try DataMap.compute(from: try source.dynamics(burnOut: computation.burnOut), options: computation.mapOptions,
-                                              threads: 2)
+                                              threads: ThreadCount.available())
                 return try write(map, mode: mode, rule: rule)
             }
             var isFolder: ObjCBool = false
@@ -66,7 +67,7 @@ public struct SelectCommand: ParsableCommand {
             }
             let map: DataMap
             if isFolder.boolValue {
-                map = try DataMap.compute(from: try computation.readDynamics(folder: input), options: computation.mapOptions, threads: 2)
+                map = try DataMap.compute(from: try computation.readDynamics(folder: input), options: computation.mapOptions, threads: ThreadCount.available())
             } else {
                 map = try CartographyFiles.readDataMap(path: input)
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FTFTData
 import FTFTExperiments
+import FTFTTensors
 
 /// `ftft train`: one ERM run (optionally early-stopped) of one model on one task.
 public struct TrainCommand: ParsableCommand {
@@ -57,14 +58,16 @@ public struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Seeds, comma-separated.")
     var seeds: String = "0"
 
-    @Option(name: .long, help: "Threads.")
-    var threads: Int = 1
+    @Option(name: .long, help: "Threads (ftft's and OpenBLAS's; default: the cores available, $SLURM_CPUS_PER_TASK inside a Slurm job).")
+    var threads: Int = ThreadCount.available()
 
     @Option(name: .long, help: "Folder of experiment folders.")
     var output: String = "runs"
 
     @Option(name: .long, help: "Experiment name (its folder).")
     var name: String = "train"
+
+    @OptionGroup var log: LogOptions
 
     public init() {}
 
@@ -74,6 +77,7 @@ public struct TrainCommand: ParsableCommand {
         if let scratch, scratchDimensions(scratch) == nil {
             throw ValidationError("--scratch must be four positive integers: layers,hidden,heads,intermediate")
         }
+        if threads < 1 { throw ValidationError("--threads must be positive") }
         guard parseSeeds(seeds) != nil else { throw ValidationError("--seeds must be non-negative integers separated by commas") }
     }
 
@@ -120,7 +124,8 @@ public struct TrainCommand: ParsableCommand {
             try BLASKernelPinning.apply(blasKernel.requested(fromFile: nil), source: .option)
             var spec = try ExperimentSpec.parse(yaml: yaml(), file: "ftft train", baseDirectory: FileManager.default.currentDirectoryPath)
             spec.blasKernel = blasKernel.requested(fromFile: nil)
-            let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: nil)
+            let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: nil,
+                                                    printer: log.printer())
             Standard.output(ExperimentReport(results: results).plain())
         }
     }

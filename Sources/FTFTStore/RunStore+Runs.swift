@@ -62,8 +62,11 @@ extension RunStore {
         }
         return try write(operation) { db in
             if let reference = new.referenceRun { try requireRun(db, reference, operation: operation + " reference") }
+            if let id = new.id, let taken = try RunRecord.fetchOne(db, key: id.rawValue) {
+                throw StoreError.duplicate(path: path, what: "\(id) (configuration \(taken.configurationSHA256.prefix(16))…, asked for by \(operation))")
+            }
             var record = RunRecord(
-                id: nil, experiment: new.experiment, method: new.method.rawValue, role: new.role.rawValue,
+                id: new.id?.rawValue, experiment: new.experiment, method: new.method.rawValue, role: new.role.rawValue,
                 seed: Int64(bitPattern: new.seed), model: new.model, configurationJSON: new.configurationJSON,
                 configurationSHA256: Self.configurationSHA256(new.configurationJSON),
                 provenanceJSON: new.provenanceJSON, status: RunStatus.running.rawValue, statusMessage: nil,
@@ -100,10 +103,11 @@ extension RunStore {
         }
     }
 
-    /// The runs of an experiment (all runs if `experiment` is nil), oldest first.
+    /// The runs of an experiment (all runs if `experiment` is nil), oldest first (ids derived from configurations
+    /// say nothing about age).
     public func runs(experiment: String? = nil) throws -> [Run] {
         try read("runs(experiment: \(experiment ?? "any"))") { db in
-            var request = RunRecord.order(Column("id"))
+            var request = RunRecord.order(Column("created_at"), Column("id"))
             if let experiment { request = request.filter(Column("experiment") == experiment) }
             return try request.fetchAll(db).map { try $0.run(path: path) }
         }
@@ -117,7 +121,7 @@ extension RunStore {
                 .filter(Column("configuration_sha256") == configurationSHA256)
                 .filter(Column("role") == role.rawValue)
                 .filter(Column("status") == status.rawValue)
-                .order(Column("id").desc)
+                .order(Column("created_at").desc, Column("id").desc)
                 .fetchOne(db)?
                 .run(path: path)
         }

@@ -13,6 +13,9 @@ enum StoreSchema {
         migrator.registerMigration("v1-initial-schema") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-store-shards") { db in
+            try db.execute(sql: v2StoreShards)
+        }
         return migrator
     }()
 
@@ -174,6 +177,26 @@ enum StoreSchema {
             byte_count INTEGER NOT NULL CHECK (byte_count >= 0),
             created_at TEXT NOT NULL,
             PRIMARY KEY (run_id, step)
+        );
+        """
+}
+
+extension StoreSchema {
+    /// Store shards (`ftft run --only` writes one per run; `ftft merge` folds them into `ftft.sqlite`).
+    static let v2StoreShards = """
+        -- In a shard: the run the shard was made for (one row). Its other runs are borrowed, copied read-only from
+        -- where they were finished (the reference run of a DM/FTFT main run), so that its data map and selection
+        -- have their run. No foreign key: the row is written before the run exists.
+        CREATE TABLE shard_run (
+            run_id INTEGER PRIMARY KEY
+        );
+
+        -- In a merged store: which shard file each merged run came from, so a second merge of the same file is a
+        -- no-op and another file claiming the same run is named beside it.
+        CREATE TABLE merged_shard (
+            run_id INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
+            shard_file TEXT NOT NULL,
+            merged_at TEXT NOT NULL
         );
         """
 }

@@ -75,6 +75,19 @@ public struct TrainingProgress: Sendable {
     public let trainingWallSeconds: Double
     public let evaluationWallSeconds: Double
     public let trainingFLOPs: Int64
+
+    public init(completedSteps: Int, maxSteps: Int, epoch: Int, loss: Float, meanLoss: Double, learningRate: Double,
+                trainingWallSeconds: Double, evaluationWallSeconds: Double, trainingFLOPs: Int64) {
+        self.completedSteps = completedSteps
+        self.maxSteps = maxSteps
+        self.epoch = epoch
+        self.loss = loss
+        self.meanLoss = meanLoss
+        self.learningRate = learningRate
+        self.trainingWallSeconds = trainingWallSeconds
+        self.evaluationWallSeconds = evaluationWallSeconds
+        self.trainingFLOPs = trainingFLOPs
+    }
 }
 
 /// What `Trainer.run` returns.

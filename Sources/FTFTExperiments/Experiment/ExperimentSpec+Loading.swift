@@ -22,7 +22,7 @@ import Yams
 //     labels: [..], metric: accuracy|macro_f1, train: <file>, validation: <file>, ood_dev: [<file>], ood_test: [<file>]
 //                                            files only; <file> = {name, path, format, text, pair, label, id}
 //   seeds: [0, 1, 2]                         required
-//   threads: 1
+//   threads: <n>                             default: the cores available ($SLURM_CPUS_PER_TASK in a Slurm job)
 //   compute_unit: <model>                    default: the main model of the first ftft method, else of the first method
 //   keep_checkpoints: false
 //   store_logits: true
@@ -38,7 +38,8 @@ import Yams
 //     {label, method: erm|erm_es|dm|random_dm|ftft, model, reference (dm, ftft), mode: ambiguous|hard|easy,
 //      rate: 0.33, rule: ftft|exact|cartography, ddof: 1, patience (erm_es, ftft; default 2)}
 extension ExperimentSpec {
-    /// Reads and validates an experiment file. Every error names the file, the key path and the line.
+    /// Reads and validates an experiment file (YAML, or a resolved experiment written by `ftft submit slurm`,
+    /// `ResolvedExperiment`). Every error names the file, the key path and the line.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ExperimentSpec {
         let data: Data
         do {
@@ -46,6 +47,7 @@ extension ExperimentSpec {
         } catch {
             throw ExperimentError.unreadableFile(file: path, reason: "cannot read it (\(error.localizedDescription))")
         }
+        if let resolved = try ResolvedExperiment.experiment(from: data, file: path) { return resolved }
         guard let text = String(validating: data, as: UTF8.self) else {
             // Name the first line that is not UTF-8 (Foundation's own message says only "not in the correct format").
             var line = 1
@@ -105,7 +107,7 @@ struct SpecParser {
         }
         let threadsValue = m.optional("threads")
         if let threadsValue { note(threadsValue) }
-        let threads = try threadsValue?.int() ?? 1
+        let threads = try threadsValue?.int() ?? ThreadCount.available(environment: environment)
         let models = try self.models(try m.required("models"))
         let training = try self.training(try m.required("training").mapping())
         let methodsValue = try m.required("methods")

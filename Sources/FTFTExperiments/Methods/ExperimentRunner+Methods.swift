@@ -97,7 +97,8 @@ extension ExperimentRunner {
                 throw ExperimentError.unavailable(what: method.label, reason: "no reference model")
             }
             let reference = try erm(model: referenceModel, seed: seed, role: .reference)
-            let selection = try SubsetSelection.fromDataMap(store: store, reference: reference, train: task.train,
+            let selection = try SubsetSelection.fromDataMap(store: store, dynamicsFrom: dependencyStore ?? store,
+                                                            reference: reference, train: task.train,
                                                             method: method, threads: spec.threads)
             events(.selected(title: method.label, seed: seed, count: selection.indices.count, pool: selection.pool))
             let identity = try subsetIdentity(method, seed: seed)

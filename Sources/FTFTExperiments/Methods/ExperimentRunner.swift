@@ -14,7 +14,13 @@ public final class ExperimentRunner {
     public let spec: ExperimentSpec
     /// `<output>/<experiment>`.
     public let directory: String
-    public let store: RunStore
+    /// Where runs are recorded: the experiment's store, or a shard (`ftft run --only`, see `runPlanned`).
+    public internal(set) var store: RunStore
+    /// Where the finished runs a shard's run depends on are read from (read-only; nil: `store`).
+    var dependencyStore: RunStore?
+    /// Asked between updates; a non-nil answer (the signal's name) checkpoints the run and stops it as interrupted
+    /// (`PipelineStop`), so that it resumes bit-exactly later. Set by the command line for SIGUSR1/SIGTERM.
+    public var stopRequest: (@Sendable () -> String?)?
     public let task: PreparedTask
     let events: (PipelineEvent) -> Void
     let specFile: String?
@@ -30,8 +36,10 @@ public final class ExperimentRunner {
     /// Loads the data and the models' tokenizers and weights' hashes, checks what depends on the data (enough
     /// complete epochs for a data map, a non-empty subset), and opens the store — all before any training.
     /// - Parameter storeOptions: how the run store is opened (e.g. a size quota, `ftft run --max-store-bytes`).
+    /// - Parameter readOnly: plan without writing: the store is opened read-only (an empty one in memory when
+    ///   there is none yet), and nothing is created on disk.
     public init(spec: ExperimentSpec, outputDirectory: String, specFile: String? = nil,
-                storeOptions: RunStore.Options = RunStore.Options(),
+                storeOptions: RunStore.Options = RunStore.Options(), readOnly: Bool = false,
                 events: @escaping (PipelineEvent) -> Void = { _ in }) throws {
         self.spec = spec
         self.specFile = specFile
@@ -44,7 +52,13 @@ public final class ExperimentRunner {
                                                   maxLength: spec.task.maxLength)
         }
         try Self.checkAgainstData(spec: spec, trainCount: task.train.count, file: specFile ?? spec.name)
-        store = try RunStore.open(directory: directory, access: .readWrite, options: storeOptions)
+        if !readOnly {
+            store = try RunStore.open(directory: directory, access: .readWrite, options: storeOptions)
+        } else if FileManager.default.fileExists(atPath: RunStore.databasePath(directory: directory)) {
+            store = try RunStore.open(directory: directory, access: .readOnly, options: storeOptions)
+        } else {
+            store = try RunStore.inMemory()
+        }
     }
 
     func recipe(_ name: String) throws -> ModelRecipe {
@@ -126,6 +140,6 @@ public final class ExperimentRunner {
     var phaseRunner: PhaseRunner {
         PhaseRunner(store: store, experimentDirectory: directory, experiment: spec.name, threads: spec.threads,
                     keepCheckpoints: spec.keepCheckpoints, storeLogits: spec.storeLogits, provenance: provenance,
-                    kernelPath: kernelPath, interruptAfterStep: interruptAfterStep, events: events)
+                    kernelPath: kernelPath, interruptAfterStep: interruptAfterStep, stopRequest: stopRequest, events: events)
     }
 }

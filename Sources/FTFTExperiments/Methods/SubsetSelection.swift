@@ -16,13 +16,14 @@ enum SubsetSelection {
     }
 
     /// The data map of `reference` (ddof as asked, statistics over every complete epoch it recorded) and the
-    /// selection `method` asks for, both stored (or found, if already stored) under the reference run.
+    /// selection `method` asks for, both stored (or found, if already stored) under the reference run in `store`.
+    /// The dynamics are read from `source` (the store itself, or — for a shard — wherever the reference run finished).
     ///
     /// Refuses, before anything is trained on it, a reference run whose training examples are not the main
     /// run's: the same ids with the same gold labels, row for row.
-    static func fromDataMap(store: RunStore, reference: RunID, train: LabeledDataset, method: MethodSpec,
-                            threads: Int) throws -> Result {
-        let (dynamics, exampleIndices) = try store.trainingDynamics(run: reference, mode: .trainingPass)
+    static func fromDataMap(store: RunStore, dynamicsFrom source: RunStore? = nil, reference: RunID, train: LabeledDataset,
+                            method: MethodSpec, threads: Int) throws -> Result {
+        let (dynamics, exampleIndices) = try (source ?? store).trainingDynamics(run: reference, mode: .trainingPass)
         try checkSameExamples(dynamics, exampleIndices: exampleIndices, train: train, reference: reference, method: method.label)
         let epochs = dynamics.epochCount
         if epochs < method.ddof + 1 || (method.rule == .ftft && epochs < 2) {

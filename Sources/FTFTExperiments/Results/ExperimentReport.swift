@@ -19,6 +19,9 @@ public struct ExperimentReport {
         ]
     }
 
+    /// One line per method row and seed without results.
+    var missingLines: [String] { results.missing.map { "\($0.label) (seed \($0.seed)): \($0.reason)" } }
+
     public func markdown() -> String {
         var text = "# \(results.spec.name)\n\n"
         if let summary = results.spec.summary { text += summary + "\n\n" }
@@ -32,6 +35,9 @@ public struct ExperimentReport {
         }
         text += "## Compute ledger (training GFLOP, main + reference)\n\n" + results.ledgerTable().markdown + "\n"
         text += "`precise` is the architecture's exact GEMM count over the padded batches; `6ND` is 6 × non-embedding weights × tokens including padding, which leaves out attention's T² products and the pooler/classifier.\n"
+        if !results.missing.isEmpty {
+            text += "\n## Not finished\n\n" + missingLines.map { "- " + $0 }.joined(separator: "\n") + "\n"
+        }
         return text
     }
 
@@ -41,6 +47,10 @@ public struct ExperimentReport {
         let stopping = results.earlyStoppingTable()
         if !stopping.rows.isEmpty { text += "\n" + stopping.plain }
         text += "\n" + results.blasLine + "\n"
+        if !results.missing.isEmpty {
+            text += "\nNot finished (\(results.missing.count) of \(results.spec.methods.count * results.spec.seeds.count) method rows):\n"
+                + missingLines.map { "  " + $0 + "\n" }.joined()
+        }
         return text
     }
 }

@@ -105,6 +105,8 @@ public struct ExperimentResults: Sendable {
     public var directory: String
     /// N, when the manifest records it.
     public var trainingExamples: Int?
+    /// Method rows with seeds that have no results yet, and why.
+    public var missing: [ExperimentManifest.Missing] = []
 
     /// The in-distribution validation set's name.
     public var validationName: String { task.validation.name }
@@ -138,7 +140,7 @@ public struct ExperimentResults: Sendable {
             methods.append(MethodResult(method: method, seeds: seeds))
         }
         return ExperimentResults(spec: spec, task: task, methods: methods, directory: directory,
-                                 trainingExamples: manifest.trainingExamples)
+                                 trainingExamples: manifest.trainingExamples, missing: manifest.missing ?? [])
     }
 
     static func seedResult(_ entry: ExperimentManifest.Entry, method: MethodSpec, spec: ExperimentSpec, task: TaskDefinition,

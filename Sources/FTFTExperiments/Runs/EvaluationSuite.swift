@@ -32,12 +32,14 @@ public struct EvaluationSuite: Sendable {
 
     /// One checkpoint's evaluation: every set's exact metric (and logits if asked), and the early-stopping
     /// criterion — the mean OOD-dev metric computed from the metrics rounded to 4 decimals, as FTFT stores them
-    /// and the paper averaged them (method.md §5.1).
-    public func evaluate(_ trainer: Trainer, keepLogits: Bool) throws -> (results: [EvaluationResult], criterion: Double) {
+    /// and the paper averaged them (method.md §5.1). `willEvaluate(i, name)` is called before set i (progress).
+    public func evaluate(_ trainer: Trainer, keepLogits: Bool,
+                         willEvaluate: (Int, String) -> Void = { _, _ in }) throws -> (results: [EvaluationResult], criterion: Double) {
         var results: [EvaluationResult] = []
         var roundedDev: [String: Double] = [:]
         let K = trainer.model.numLabels
-        for set in sets {
+        for (i, set) in sets.enumerated() {
+            willEvaluate(i, set.name)
             let logits = try trainer.evaluate(set.examples)
             let predictions = Self.argmax(logits, classes: K)
             let value = set.metric.score(predictions: predictions, labels: set.labels)

@@ -51,6 +51,8 @@ final class PhaseObserver: TrainingObserver {
     /// Tests only: throw `PipelineInterruption` right after the checkpoint written at or after this many updates,
     /// as if the process had died there (the run stays resumable from that checkpoint).
     var interruptAfterStep: Int?
+    /// Asked after every update: a signal's name means checkpoint now and stop (`PipelineStop`).
+    var stopRequest: (@Sendable () -> String?)?
     /// Completed steps in the last checkpoint this observer wrote (for the message of a failure).
     private(set) var lastCheckpointStep: Int?
 
@@ -107,13 +109,18 @@ final class PhaseObserver: TrainingObserver {
     func evaluate(trainer: Trainer) throws -> EvaluationDecision {
         state.evaluations += 1
         let step = trainer.position.completedSteps
-        let (results, criterion) = try suite.evaluate(trainer, keepLogits: keepLogits)
+        let count = suite.sets.count
+        let (results, criterion) = try suite.evaluate(trainer, keepLogits: keepLogits) { [phase, events] i, name in
+            events(.evaluating(phase, step: step, set: name, index: i, count: count))
+        }
         try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: results)
         state.criteria.append(criterion)
         let stop = state.monitor?.observe(criterion) ?? false
         checkpointDue = true
-        events(.evaluated(phase, step: step, checkpoint: state.evaluations, criterion: criterion,
-                          best: state.monitor?.bestCheckpoint, stopping: stop))
+        var withoutLogits = results
+        for i in withoutLogits.indices { withoutLogits[i].logits = nil }
+        events(.evaluated(phase, CheckpointEvaluation(step: step, checkpoint: state.evaluations, results: withoutLogits,
+                                                      criterion: criterion, earlyStopping: state.monitor)))
         return stop ? .stop : .continue
     }
 
@@ -127,6 +134,15 @@ final class PhaseObserver: TrainingObserver {
     }
 
     func stepDidFinish(trainer: Trainer) throws {
+        if let signal = stopRequest?() {
+            // Checkpoint at this update (unless the last one is already here) and stop: the run resumes from here.
+            if lastCheckpointStep != trainer.position.completedSteps || checkpointDue {
+                checkpointDue = false
+                try saveCheckpoint(trainer)
+                try store.recordCompute(ledgerEntry(trainer))
+            }
+            throw PipelineStop(signal: signal, step: trainer.position.completedSteps)
+        }
         guard checkpointDue else { return }
         checkpointDue = false
         try saveCheckpoint(trainer)
@@ -177,6 +193,14 @@ final class PhaseObserver: TrainingObserver {
             throw ExperimentError.unavailable(what: file, reason: "its pipeline state cannot be read (\(error))")
         }
     }
+}
+
+/// A run stopped on request (SIGUSR1 before a Slurm time limit, SIGTERM on pre-emption) after a checkpoint at
+/// `step`: marked interrupted, it resumes bit-exactly from there.
+public struct PipelineStop: Error, CustomStringConvertible {
+    public let signal: String
+    public let step: Int
+    public var description: String { "stopped by \(signal) after a checkpoint at step \(step); run it again to resume from there" }
 }
 
 /// A simulated interruption (tests): the run stopped after writing its checkpoint at `step`.

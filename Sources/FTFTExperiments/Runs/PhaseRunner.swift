@@ -20,6 +20,8 @@ struct PhaseRunner {
     var kernelPath: BertClassifier.KernelPath = .fused
     /// Tests only: simulate an interruption of every run after its checkpoint at this step.
     var interruptAfterStep: Int?
+    /// Between updates: a signal's name when the run must checkpoint and stop (see `ExperimentRunner.stopRequest`).
+    var stopRequest: (@Sendable () -> String?)?
     let events: (PipelineEvent) -> Void
 
     struct Request {
@@ -75,7 +77,7 @@ struct PhaseRunner {
         let runRecord = try unfinished ?? store.createRun(NewRun(
             experiment: experiment, method: request.method, role: request.role, seed: request.configuration.seed,
             model: request.recipe.spec.name, configurationJSON: json, provenanceJSON: try provenance.json(),
-            referenceRun: request.referenceRun))
+            referenceRun: request.referenceRun, id: RunID(configurationSHA256: sha)))
         if let unfinished {
             events(.note(Self.resumeNote(request.phase, unfinished, checkpoint: checkpointPath(unfinished.id))))
             if let warning = Self.blasMismatch(unfinished.provenanceJSON, of: unfinished.id, current: self.provenance, reusing: false, phase: request.phase) {
@@ -85,6 +87,9 @@ struct PhaseRunner {
         var lastCheckpointStep: Int?
         do {
             try train(request, run: runRecord.id, resuming: unfinished != nil, lastCheckpointStep: &lastCheckpointStep)
+        } catch let stop as PipelineStop {
+            try? store.updateStatus(run: runRecord.id, to: .interrupted, message: "\(stop)")
+            throw stop
         } catch let interruption as PipelineInterruption {
             try? store.updateStatus(run: runRecord.id, to: .failed, message: "\(interruption)")
             throw interruption
@@ -131,6 +136,7 @@ struct PhaseRunner {
         switch run.status {
         case .failed: why = "failed earlier (\(run.statusMessage ?? "no message")); retrying it"
         case .running: why = "was interrupted (left running); resuming it"
+        case .interrupted: why = "was interrupted (\(run.statusMessage ?? "no message")); resuming it"
         default: why = "was \(run.status.rawValue); resuming it"
         }
         return "\(phase.title) (seed \(phase.seed)): \(run.id) \(why) \(from)"
@@ -166,6 +172,7 @@ struct PhaseRunner {
             ids: request.ids, keepLogits: storeLogits, checkpointPath: path, phase: request.phase, state: state,
             classCount: recipe.config.numLabels, events: events)
         observer.interruptAfterStep = interruptAfterStep
+        observer.stopRequest = stopRequest
         events(.phaseStarted(request.phase, run: run, resumedAtStep: resumedAt))
         let phase = request.phase
         defer { lastCheckpointStep = observer.lastCheckpointStep ?? lastCheckpointStep }
