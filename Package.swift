@@ -117,8 +117,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["FTFTStore", "FTFTCartography", "FTFTTestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTData", "FTFTEncoder", "FTFTStore", "FTFTTestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: [
-            "FTFTCommandLine", "FTFTExperiments", "FTFTCartography", "FTFTStore", "FTFTTensors", "FTFTTraining",
-            "FTFTTestSupport",
+            "FTFTCommandLine", "FTFTExperiments", "FTFTCartography", "FTFTStore", "FTFTTensors", "FTFTTraining", "FTFTTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ReliabilityTests", dependencies: [
@@ -128,6 +127,7 @@ let package = Package(
         ], exclude: ["Corpus"]),
         // The researcher's workflow (issue 16) through the real `ftft` binary: own data, export, external references,
         // progress and log lines, reports for scripts, the command-line vocabulary.
+        // Runs the built `ftft` executable (built by `swift build --build-tests`); imports no ftft module.
         .testTarget(name: "WorkflowTests", dependencies: ["FTFTTestSupport"]),
     ]
 )
