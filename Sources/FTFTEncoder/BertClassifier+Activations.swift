@@ -90,6 +90,7 @@ struct BertActivations {
     var gradHead: UnsafeMutablePointer<Float>             // [4,B,C]: dPooledDropped, dPooled, pooler scratch
     var gradLogits: UnsafeMutablePointer<Float>           // [B,K]
     var reductionPartials: UnsafeMutablePointer<Float>    // fused column sums: [blocks, max(3C, F)] or [B,3,C]
+    var weightGradientPartials: UnsafeMutablePointer<Float> // [k-chunks, F, C] (`weightGradientGEMM`)
 
     /// Carves all buffers for a batch of B sequences of T tokens. `dropout` says which dropout sites are
     /// active; inactive ones alias their input so no copy is made.
@@ -141,6 +142,7 @@ struct BertActivations {
         gradHead = floats.take(g * 4 * B * C)
         gradLogits = floats.take(g * B * K)
         reductionPartials = floats.take(g * max(fusedBlockCount(BT) * max(3 * C, F), 3 * B * C))
+        weightGradientPartials = floats.take(g * weightGradientScratchCount(m: max(F, C), n: C, k: BT))
     }
 }
 
