@@ -109,6 +109,17 @@ extension RunStore {
         }
     }
 
+    /// Every run with this configuration (by SHA-256 of its JSON), in any role and status, newest first.
+    public func runs(configurationSHA256: String) throws -> [Run] {
+        try read("runs(configuration \(configurationSHA256.prefix(12))…)") { db in
+            try RunRecord
+                .filter(Column("configuration_sha256") == configurationSHA256)
+                .order(Column("id").desc)
+                .fetchAll(db)
+                .map { try $0.run(path: path) }
+        }
+    }
+
     /// The most recent run with this configuration (by SHA-256 of its JSON), role and status — how a
     /// finished reference run is found and reused instead of trained again.
     public func findRun(configurationSHA256: String, role: RunRole, status: RunStatus = .finished) throws -> Run? {

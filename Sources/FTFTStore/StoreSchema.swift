@@ -13,6 +13,9 @@ enum StoreSchema {
         migrator.registerMigration("v1-initial-schema") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-ledger-time-split") { db in
+            try db.execute(sql: v2LedgerTimeSplit)
+        }
         return migrator
     }()
 
@@ -175,6 +178,18 @@ enum StoreSchema {
             created_at TEXT NOT NULL,
             PRIMARY KEY (run_id, step)
         );
+        """
+}
+
+extension StoreSchema {
+    /// Where a run's time goes and what its evaluations padded (issue 12). NULL in rows recorded before.
+    static let v2LedgerTimeSplit = """
+        ALTER TABLE compute_entry ADD COLUMN evaluation_tokens_with_padding INTEGER CHECK (evaluation_tokens_with_padding >= 0);
+        ALTER TABLE compute_entry ADD COLUMN evaluation_tokens_without_padding INTEGER CHECK (evaluation_tokens_without_padding >= 0);
+        ALTER TABLE compute_entry ADD COLUMN data_preparation_wall_seconds REAL CHECK (data_preparation_wall_seconds >= 0);
+        ALTER TABLE compute_entry ADD COLUMN checkpoint_wall_seconds REAL CHECK (checkpoint_wall_seconds >= 0);
+        ALTER TABLE compute_entry ADD COLUMN store_write_wall_seconds REAL CHECK (store_write_wall_seconds >= 0);
+        ALTER TABLE compute_entry ADD COLUMN phase_wall_seconds REAL CHECK (phase_wall_seconds >= 0);
         """
 }
 

@@ -7,13 +7,10 @@ extension ExperimentRunner {
         var rows: [[String]] = []
         func status(_ configuration: RunConfiguration) throws -> String {
             let sha = try configuration.sha256()
-            if let run = try phaseRunner.finishedRun(sha: sha) { return "reuse \(run.id)" }
-            for state in [RunStatus.interrupted, .running, .failed] {
-                for role in RunRole.allCases {
-                    if let run = try store.findRun(configurationSHA256: sha, role: role, status: state) {
-                        return "resume \(run.id) (\(state.rawValue))"
-                    }
-                }
+            let policy = spec.training.evaluation
+            if let run = try phaseRunner.finishedRun(sha: sha, policy: policy) { return "reuse \(run.id)" }
+            if let run = try phaseRunner.unfinishedRun(sha: sha, policy: policy) {
+                return "resume \(run.id) (\(run.status.rawValue))"
             }
             return "train"
         }

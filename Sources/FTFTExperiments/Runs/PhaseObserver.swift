@@ -13,6 +13,7 @@ struct PhaseState: Codable {
     /// The criterion (mean rounded OOD-dev metric) of each evaluation so far.
     var criteria: [Double] = []
     var compute: PhaseCompute
+    var times = PhaseTimes()
     /// Dynamics of the current, unfinished epoch (appended to the store when the epoch completes).
     var pending = PendingEpoch()
 
@@ -28,8 +29,9 @@ struct PendingEpoch: Codable {
 
 /// The trainer's observer for one run of the pipeline: records training dynamics per epoch in the store
 /// (one transaction per completed epoch; an incomplete last epoch is dropped, FTFT's rule, method.md §2.1),
-/// evaluates every set at each checkpoint and stores the results, stops live when the early-stopping monitor
-/// says so, tallies the compute ledger batch by batch, and writes a resumable checkpoint after each evaluation.
+/// evaluates the sets the evaluation policy asks for at each checkpoint and stores the results, stops live when
+/// the early-stopping monitor says so, tallies the compute ledger batch by batch and the time split, and writes a
+/// resumable checkpoint after each evaluation.
 final class PhaseObserver: TrainingObserver {
     let store: RunStore
     let run: RunID
@@ -41,6 +43,7 @@ final class PhaseObserver: TrainingObserver {
     let ids: [Int: String]
     let golds: [Int: Int]
     let keepLogits: Bool
+    let policy: EvaluationPolicy
     let checkpointPath: String
     let events: (PipelineEvent) -> Void
     let phase: PhaseDescription
@@ -51,10 +54,13 @@ final class PhaseObserver: TrainingObserver {
     var interruptAfterStep: Int?
     /// Completed steps in the last checkpoint this observer wrote (for the message of a failure).
     private(set) var lastCheckpointStep: Int?
+    /// When this process started (or resumed) the run, and the run's wall time in earlier processes.
+    private let segmentStart: ContinuousClock.Instant
+    private let earlierPhaseSeconds: Double
 
     init(store: RunStore, run: RunID, suite: EvaluationSuite, flops: BertFLOPs, examples: [EncodedExample], ids: [Int: String],
-         keepLogits: Bool, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
-         events: @escaping (PipelineEvent) -> Void) {
+         keepLogits: Bool, policy: EvaluationPolicy, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
+         started: ContinuousClock.Instant = .now, earlierPhaseSeconds: Double = 0, events: @escaping (PipelineEvent) -> Void) {
         self.store = store
         self.run = run
         self.suite = suite
@@ -68,10 +74,20 @@ final class PhaseObserver: TrainingObserver {
         self.golds = golds
         self.ids = ids
         self.keepLogits = keepLogits
+        self.policy = policy
         self.checkpointPath = checkpointPath
         self.phase = phase
         self.state = state
+        segmentStart = started
+        self.earlierPhaseSeconds = earlierPhaseSeconds
         self.events = events
+    }
+
+    /// Runs a store write, adding its wall time to the split.
+    func storeWrite<R>(_ body: () throws -> R) rethrows -> R {
+        let start = ContinuousClock.now
+        defer { state.times.storeWriteWallSeconds += wallSeconds(since: start) }
+        return try body()
     }
 
     func didUpdate(_ update: TrainingUpdate, trainer: Trainer) throws {
@@ -85,13 +101,35 @@ final class PhaseObserver: TrainingObserver {
         state.pending.logits += update.logits
     }
 
+    /// The early-stopping sets first (the criterion decides what else is needed); then, under `.reported`, the
+    /// other sets only at a checkpoint that can be reported: a full-length run's last, an early-stopped run's new
+    /// best (its reported checkpoint is the last new best before it stops or ends).
     func evaluate(trainer: Trainer) throws -> EvaluationDecision {
         state.evaluations += 1
         let step = trainer.position.completedSteps
-        let (results, criterion) = try suite.evaluate(trainer, keepLogits: keepLogits)
-        try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: results)
-        state.criteria.append(criterion)
+        let stopping = suite.earlyStoppingSets
+        var evaluated = policy == .everyCheckpoint ? Array(suite.sets.indices) : stopping
+        var results = try suite.evaluate(trainer, sets: evaluated, keepLogits: keepLogits)
+        let criterion = try suite.criterion(results)
         let stop = state.monitor?.observe(criterion) ?? false
+        if policy == .reported {
+            let reportable = state.monitor.map { $0.bestCheckpoint == $0.checkpointsSeen }
+                ?? (step == trainer.configuration.maxSteps)
+            if reportable {
+                let others = suite.otherSets
+                results += try suite.evaluate(trainer, sets: others, keepLogits: keepLogits)
+                evaluated += others
+            }
+        }
+        for i in evaluated {
+            state.compute.evaluationTokensWithPadding += Int64(suite.sets[i].paddedTokens)
+            state.compute.evaluationTokensWithoutPadding += Int64(suite.sets[i].realTokens)
+        }
+        // Stored in the suite's order, whatever order they were evaluated in.
+        let position = Dictionary(uniqueKeysWithValues: evaluated.enumerated().map { ($1, $0) })
+        let ordered = suite.sets.indices.compactMap { position[$0].map { results[$0] } }
+        try storeWrite { try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: ordered) }
+        state.criteria.append(criterion)
         checkpointDue = true
         events(.evaluated(phase, step: step, checkpoint: state.evaluations, criterion: criterion,
                           best: state.monitor?.bestCheckpoint, stopping: stop))
@@ -105,21 +143,27 @@ final class PhaseObserver: TrainingObserver {
         let rows = DynamicsRows(exampleIndices: indices, exampleIDs: indices.map { ids[$0] ?? String($0) },
                                 golds: indices.map { golds[$0] ?? 0 }, classes: trainer.model.numLabels,
                                 logits: state.pending.logits)
-        try store.appendEpoch(run: run, epoch: epoch, mode: .trainingPass, completedSteps: trainer.position.completedSteps,
-                              rows: rows)
+        try storeWrite {
+            try store.appendEpoch(run: run, epoch: epoch, mode: .trainingPass, completedSteps: trainer.position.completedSteps,
+                                  rows: rows)
+        }
     }
 
     func stepDidFinish(trainer: Trainer) throws {
         guard checkpointDue else { return }
         checkpointDue = false
+        let start = ContinuousClock.now
         try saveCheckpoint(trainer)
-        try store.recordCompute(ledgerEntry(trainer))
+        state.times.checkpointWallSeconds += wallSeconds(since: start)
+        let entry = ledgerEntry(trainer)
+        try storeWrite { try store.recordCompute(entry) }
         if let limit = interruptAfterStep, trainer.position.completedSteps >= limit {
             throw PipelineInterruption(step: trainer.position.completedSteps)
         }
     }
 
     func saveCheckpoint(_ trainer: Trainer) throws {
+        state.times.phaseWallSeconds = earlierPhaseSeconds + wallSeconds(since: segmentStart)
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let json = String(decoding: try encoder.encode(state), as: UTF8.self)
@@ -135,13 +179,19 @@ final class PhaseObserver: TrainingObserver {
         compute.trainingWallSeconds = trainer.trainingWallSeconds
         compute.evaluationWallSeconds = trainer.evaluationWallSeconds
         state.compute = compute
+        state.times.phaseWallSeconds = earlierPhaseSeconds + wallSeconds(since: segmentStart)
+        let times = state.times
         return ComputeEntry(
             run: run, phase: "train", parameterCount: compute.parameterCount, kaplanTrainingFLOPs: compute.kaplanTrainingFLOPs,
             preciseTrainingFLOPs: compute.preciseTrainingFLOPs, countedTrainingFLOPs: compute.countedTrainingFLOPs,
             countedEvaluationFLOPs: compute.countedEvaluationFLOPs, countedDynamicsPassFLOPs: compute.countedDynamicsPassFLOPs,
             trainingWallSeconds: compute.trainingWallSeconds, evaluationWallSeconds: compute.evaluationWallSeconds,
             steps: compute.steps, tokensWithPadding: compute.tokensWithPadding,
-            tokensWithoutPadding: compute.tokensWithoutPadding, examples: compute.examples)
+            tokensWithoutPadding: compute.tokensWithoutPadding, examples: compute.examples,
+            evaluationTokensWithPadding: compute.evaluationTokensWithPadding,
+            evaluationTokensWithoutPadding: compute.evaluationTokensWithoutPadding,
+            dataPreparationWallSeconds: times.dataPreparationWallSeconds, checkpointWallSeconds: times.checkpointWallSeconds,
+            storeWriteWallSeconds: times.storeWriteWallSeconds, phaseWallSeconds: times.phaseWallSeconds)
     }
 
     /// Reads the phase state saved with a checkpoint.

@@ -33,6 +33,11 @@ struct PhaseRunner {
         var ids: [Int: String]
         var suite: EvaluationSuite
         var referenceRun: RunID?
+        /// Which sets to evaluate at which checkpoints (recorded in the run's provenance, not its identity: a run
+        /// recorded under `everyCheckpoint` also serves `reported`, not the other way round).
+        var policy: EvaluationPolicy = .everyCheckpoint
+        /// Data preparation this run waited for before it was requested (loading, tokenizing, selecting).
+        var preparationSeconds = 0.0
     }
 
     struct Outcome {
@@ -44,30 +49,42 @@ struct PhaseRunner {
         URL(fileURLWithPath: experimentDirectory).appendingPathComponent("checkpoints/run-\(run.rawValue).safetensors").path
     }
 
-    /// The finished run with this configuration, if the store has one (in either role).
-    func finishedRun(sha: String) throws -> Run? {
-        for role in RunRole.allCases {
-            if let run = try store.findRun(configurationSHA256: sha, role: role, status: .finished) { return run }
+    /// The evaluation policy a stored run was recorded under (its provenance; runs recorded before the policy
+    /// existed evaluated every set at every checkpoint).
+    static func policy(of run: Run) -> EvaluationPolicy {
+        struct Recorded: Decodable { var evaluation: EvaluationPolicy? }
+        let recorded = try? JSONDecoder().decode(Recorded.self, from: Data(run.provenanceJSON.utf8))
+        return recorded?.evaluation ?? .everyCheckpoint
+    }
+
+    /// The newest finished run with this configuration (in either role) whose evaluations cover `policy`.
+    func finishedRun(sha: String, policy: EvaluationPolicy) throws -> Run? {
+        try store.runs(configurationSHA256: sha).first { $0.status == .finished && Self.policy(of: $0).covers(policy) }
+    }
+
+    /// The newest unfinished run with this configuration recorded under `policy` (interrupted before running
+    /// before failed, as a resume prefers them).
+    func unfinishedRun(sha: String, policy: EvaluationPolicy) throws -> Run? {
+        let candidates = try store.runs(configurationSHA256: sha).filter { Self.policy(of: $0) == policy }
+        for status in [RunStatus.interrupted, .running, .failed] {
+            if let run = candidates.first(where: { $0.status == status }) { return run }
         }
         return nil
     }
 
     func run(_ request: Request) throws -> Outcome {
+        let started = ContinuousClock.now
         let json = try request.configuration.json()
         let sha = RunStore.configurationSHA256(json)
-        if let done = try finishedRun(sha: sha) {
+        if let done = try finishedRun(sha: sha, policy: request.policy) {
             events(.phaseReused(request.phase, run: done.id))
             return Outcome(run: done.id, reused: true)
         }
-        var unfinished: Run?
-        for status in [RunStatus.interrupted, .running, .failed] {
-            for role in RunRole.allCases where unfinished == nil {
-                unfinished = try store.findRun(configurationSHA256: sha, role: role, status: status)
-            }
-        }
+        let unfinished = try unfinishedRun(sha: sha, policy: request.policy)
         var provenance = self.provenance
         if case .pretrained(let directory) = request.recipe.spec.source { provenance.modelDirectory = directory }
         provenance.tokenizerPath = (request.recipe.encoder as? WordPieceEncoder)?.path
+        provenance.evaluation = request.policy
         let runRecord = try unfinished ?? store.createRun(NewRun(
             experiment: experiment, method: request.method, role: request.role, seed: request.configuration.seed,
             model: request.recipe.spec.name, configurationJSON: json, provenanceJSON: try provenance.json(),
@@ -75,7 +92,8 @@ struct PhaseRunner {
         if let unfinished { events(.note(Self.resumeNote(request.phase, unfinished, checkpoint: checkpointPath(unfinished.id)))) }
         var lastCheckpointStep: Int?
         do {
-            try train(request, run: runRecord.id, resuming: unfinished != nil, lastCheckpointStep: &lastCheckpointStep)
+            try train(request, run: runRecord.id, resuming: unfinished != nil, started: started,
+                      lastCheckpointStep: &lastCheckpointStep)
         } catch let interruption as PipelineInterruption {
             try? store.updateStatus(run: runRecord.id, to: .failed, message: "\(interruption)")
             throw interruption
@@ -103,13 +121,19 @@ struct PhaseRunner {
         return "\(phase.title) (seed \(phase.seed)): \(run.id) \(why) \(from)"
     }
 
-    private func train(_ request: Request, run: RunID, resuming: Bool, lastCheckpointStep: inout Int?) throws {
+    private func train(_ request: Request, run: RunID, resuming: Bool, started: ContinuousClock.Instant,
+                       lastCheckpointStep: inout Int?) throws {
         BLASRuntime.setThreads(threads)
         let recipe = request.recipe
         let spec = request.configuration.training
+        let preparing = ContinuousClock.now
         let model = try recipe.makeModel(seed: request.configuration.seed, kernelPath: kernelPath)
         let trainer = try Trainer(model: model, examples: request.examples, configuration: spec,
                                   random: SeededRandom(seed: request.configuration.seed), threads: threads)
+        // Everything in this process before the first update that is not a checkpoint read: creating the run
+        // record (a store write, counted below) is small beside loading the model.
+        var times = PhaseTimes()
+        times.dataPreparationWallSeconds = request.preparationSeconds + wallSeconds(since: preparing)
         let path = checkpointPath(run)
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
@@ -118,21 +142,30 @@ struct PhaseRunner {
         var resumedAt: Int?
         if resuming {
             if FileManager.default.fileExists(atPath: path) {
+                let reading = ContinuousClock.now
                 let metadata = try trainer.restore(fromCheckpoint: path)
                 state = try PhaseObserver.state(fromMetadata: metadata, file: path)
                 resumedAt = trainer.position.completedSteps
+                times.checkpointWallSeconds = wallSeconds(since: reading)
             }
             lastCheckpointStep = resumedAt
             // Temporary files of checkpoint writes that a killed process left behind (never read; see AtomicFile).
             try AtomicFile.removeStaleTemporaries(of: path)
             // Anything recorded after the checkpoint (or everything, without one) is recorded again.
+            let writing = ContinuousClock.now
             try store.discard(run: run, afterStep: resumedAt ?? -1)
             try store.updateStatus(run: run, to: .running)
+            times.storeWriteWallSeconds = wallSeconds(since: writing)
         }
+        // The earlier processes' split (restored with the state) plus this one's so far.
+        let earlierPhaseSeconds = state.times.phaseWallSeconds
+        state.times.dataPreparationWallSeconds += times.dataPreparationWallSeconds
+        state.times.checkpointWallSeconds += times.checkpointWallSeconds
+        state.times.storeWriteWallSeconds += times.storeWriteWallSeconds
         let observer = PhaseObserver(
             store: store, run: run, suite: request.suite, flops: BertFLOPs(config: recipe.config), examples: request.examples,
-            ids: request.ids, keepLogits: storeLogits, checkpointPath: path, phase: request.phase, state: state,
-            events: events)
+            ids: request.ids, keepLogits: storeLogits, policy: request.policy, checkpointPath: path, phase: request.phase,
+            state: state, started: started, earlierPhaseSeconds: earlierPhaseSeconds, events: events)
         observer.interruptAfterStep = interruptAfterStep
         events(.phaseStarted(request.phase, run: run, resumedAtStep: resumedAt))
         let phase = request.phase

@@ -1,0 +1,177 @@
+import FTFTTensors
+
+/// How each pass's shuffled order is cut into training batches.
+///
+/// - `random`: consecutive batches of the pass's permutation (FTFT's, and today's default).
+/// - `lengthGrouped(megaBatchMult: k)`: Hugging Face's `group_by_length` idea (`LengthGroupedSampler`): cut the
+///   permutation into mega-batches of k·B examples, sort each by length (longest first, ties in permutation order),
+///   cut it into batches of B, then shuffle the full batches. Batches hold examples of similar length, so they pad
+///   far less; the pass still visits every example once, in an order that is random at the batch level.
+///
+/// Both draw only from `random.stream(.shuffle, epoch)` (the permutation first, then the batch shuffle), so an
+/// epoch's order is a function of (seed, epoch, examples) and a resumed run recomputes it exactly. The first
+/// ⌈N/B⌉ − 1 batches are full and the last holds the rest (N mod B, or B), as with random batching: the remainder
+/// batch is not shuffled, so batch b is always `order[b·B ..< min((b+1)·B, N)]`.
+public enum TrainingBatching: Equatable, Sendable {
+    case random
+    case lengthGrouped(megaBatchMult: Int)
+
+    /// Hugging Face's cap on `mega_batch_mult` (its default is min(N / (4·B), 50)); ftft uses 50 unless told.
+    public static let defaultMegaBatchMult = 50
+
+    /// The name used in experiment files and records.
+    public var name: String {
+        switch self {
+        case .random: return "random"
+        case .lengthGrouped: return "length_grouped"
+        }
+    }
+
+    /// Positions into the training set in the order pass `epoch` visits them (see the type's comment).
+    /// `lengths[i]` is example i's token count.
+    public func order(lengths: [Int], batchSize B: Int, random: SeededRandom, epoch: Int) -> [Int] {
+        var stream = random.stream(.shuffle, UInt64(epoch))
+        let permutation = stream.permutation(lengths.count)
+        guard case .lengthGrouped(let k) = self else { return permutation }
+        let N = lengths.count, megaBatch = k * B
+        var grouped: [Int] = []
+        grouped.reserveCapacity(N)
+        var start = 0
+        while start < N {
+            let end = min(start + megaBatch, N)
+            // Longest first; equal lengths keep their permutation order (the sort is made stable by position).
+            let members = (start..<end).sorted { a, b in
+                let (la, lb) = (lengths[permutation[a]], lengths[permutation[b]])
+                return la != lb ? la > lb : a < b
+            }
+            grouped += members.map { permutation[$0] }
+            start = end
+        }
+        // Shuffle the full batches (the remainder batch, if any, stays last).
+        let fullBatches = N / B
+        let batchOrder = stream.permutation(fullBatches)
+        var order: [Int] = []
+        order.reserveCapacity(N)
+        for b in batchOrder { order += grouped[(b * B) ..< ((b + 1) * B)] }
+        order += grouped[(fullBatches * B)...]
+        return order
+    }
+}
+
+extension TrainingBatching: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case kind
+        case megaBatchMult
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(String.self, forKey: .kind) {
+        case "random": self = .random
+        case "length_grouped": self = .lengthGrouped(megaBatchMult: try c.decode(Int.self, forKey: .megaBatchMult))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown batching \(other)")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .kind)
+        if case .lengthGrouped(let k) = self { try c.encode(k, forKey: .megaBatchMult) }
+    }
+}
+
+/// How an evaluation set is cut into batches. Evaluation keeps no gradient and no activations between layers,
+/// so its batches can be far larger than training's; they are bounded by examples and by padded tokens (B·T,
+/// which is what activation memory grows with).
+///
+/// With `order == .length` the set is sorted by length once (longest first, ties by position: a permutation kept
+/// with the set, `EvaluationBatches`) and batches are consecutive runs of that order, so each pads little; the
+/// logits are returned in data-set order either way.
+public struct EvaluationBatching: Codable, Equatable, Sendable {
+    public enum Order: String, Codable, Sendable, CaseIterable {
+        /// Batches of consecutive examples in data-set order (FTFT's evaluation loop).
+        case dataSet = "data_set"
+        /// Batches of consecutive examples in length order.
+        case length
+    }
+
+    public var order: Order
+    /// At most this many examples per batch (`eval_batch_size`); nil: no limit besides `maxTokens`.
+    public var maxExamples: Int?
+    /// At most this many padded tokens B·T per batch (`eval_batch_tokens`; a longer single example still makes a
+    /// batch of one); nil: no limit besides `maxExamples`.
+    public var maxTokens: Int?
+
+    /// ftft's default: by length, up to 8,192 padded tokens per batch (= FTFT's 64 examples at length 128). The
+    /// evaluation pass keeps two layers' activations, about 70 kB per padded token for MiniLM (C = 384,
+    /// F = 1536, 12 heads, T = 128), so about 0.6 GB at this budget.
+    public static let standard = EvaluationBatching(order: .length, maxExamples: nil, maxTokens: 8192)
+    /// FTFT's evaluation loop: 64 examples per batch in data-set order.
+    public static let ftft = EvaluationBatching(order: .dataSet, maxExamples: 64, maxTokens: nil)
+
+    public init(order: Order, maxExamples: Int?, maxTokens: Int?) {
+        self.order = order
+        self.maxExamples = maxExamples
+        self.maxTokens = maxTokens
+    }
+
+    func validate() throws {
+        if maxExamples == nil && maxTokens == nil {
+            throw TrainingError.invalidConfiguration(field: "eval_batch_size", reason: "or eval_batch_tokens must bound evaluation batches")
+        }
+        if let maxExamples, maxExamples < 1 {
+            throw TrainingError.invalidConfiguration(field: "eval_batch_size", reason: "must be positive (got \(maxExamples))")
+        }
+        if let maxTokens, maxTokens < 1 {
+            throw TrainingError.invalidConfiguration(field: "eval_batch_tokens", reason: "must be positive (got \(maxTokens))")
+        }
+    }
+}
+
+/// An evaluation set cut into batches once: `order` lists positions into the set in evaluation order (a
+/// permutation), and `batches` are consecutive ranges of `order`. Made once per set and kept with it.
+public struct EvaluationBatches: Sendable, Equatable {
+    public let order: [Int]
+    public let batches: [Range<Int>]
+
+    public init(lengths: [Int], batching: EvaluationBatching) {
+        let n = lengths.count
+        let order: [Int]
+        switch batching.order {
+        case .dataSet: order = Array(0..<n)
+        case .length: order = (0..<n).sorted { a, b in lengths[a] != lengths[b] ? lengths[a] > lengths[b] : a < b }
+        }
+        var batches: [Range<Int>] = []
+        var start = 0
+        while start < n {
+            var end = start + 1, longest = lengths[order[start]]
+            while end < n {
+                let T = max(longest, lengths[order[end]]), count = end - start + 1
+                if let cap = batching.maxExamples, count > cap { break }
+                if let cap = batching.maxTokens, count * T > cap { break }
+                longest = T
+                end += 1
+            }
+            batches.append(start..<end)
+            start = end
+        }
+        self.order = order
+        self.batches = batches
+    }
+
+    public init(examples: [EncodedExample], batching: EvaluationBatching) {
+        self.init(lengths: examples.map(\.inputIds.count), batching: batching)
+    }
+
+    /// Padded tokens Σ B·T and real tokens of evaluating a set with these batches.
+    public func tokenCounts(lengths: [Int]) -> (padded: Int, real: Int) {
+        var padded = 0, real = 0
+        for range in batches {
+            let sizes = order[range].map { lengths[$0] }
+            padded += sizes.count * (sizes.max() ?? 0)
+            real += sizes.reduce(0, +)
+        }
+        return (padded, real)
+    }
+}
