@@ -85,6 +85,34 @@ struct PipelineTests {
         }
     }
 
+    /// The ledger's time split (issue 12): every part recorded, the parts within the run's wall time, and the
+    /// evaluation tokens exactly those of the sets the store holds evaluations of.
+    @Test func theLedgerSaysWhereTheTimeGoes() throws {
+        let f = try Self.fixture.get()
+        let store = f.runner.store
+        #expect(f.results.runs.count == 2 * 10)
+        for r in f.results.runs {
+            let split = try #require(r.timeSplit, "\(r.run) has no time split")
+            #expect(split.seconds[.training] ?? 0 > 0 && split.seconds[.evaluation] ?? 0 > 0)
+            #expect(split.seconds[.checkpointing] ?? 0 > 0 && split.seconds[.storeWrites] ?? 0 > 0)
+            #expect(abs(RunTimeSplit.Part.allCases.map { split.share($0) }.reduce(0, +) - 1) < 1e-9)
+            #expect(try #require(r.entry.phaseWallSeconds) >= r.entry.trainingWallSeconds + r.entry.evaluationWallSeconds)
+            let suite = try f.runner.suite(try f.runner.recipe(r.model))
+            var padded = 0, real = 0
+            for e in try store.evaluations(run: r.run) {
+                let set = try #require(suite.sets.first { $0.name == e.dataset })
+                padded += set.paddedTokens
+                real += set.realTokens
+            }
+            #expect(r.entry.evaluationTokensWithPadding == Int64(padded) && r.entry.evaluationTokensWithoutPadding == Int64(real))
+            #expect(real > 0 && padded >= real)
+        }
+        // Loading the task and tokenizing are charged to the first run trained.
+        #expect(try #require(f.results.runs.first?.entry.dataPreparationWallSeconds) > 0)
+        let table = f.results.timeSplitTable()
+        #expect(table.rows.count == 21 && table.rows.last?.first == "all runs")
+    }
+
     @Test func computeIsRelativeToTheUnitsERMAndSharesTheReferenceRuns() throws {
         let f = try Self.fixture.get()
         let store = f.runner.store
