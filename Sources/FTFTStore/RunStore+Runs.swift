@@ -91,6 +91,22 @@ extension RunStore {
         }
     }
 
+    /// Replaces a run's provenance (e.g. when a run is continued under another evaluation policy). Throws
+    /// `invalidInput` if it is not valid JSON.
+    public func updateProvenance(run: RunID, provenanceJSON: String) throws {
+        let operation = "updateProvenance(\(run))"
+        guard (try? JSONSerialization.jsonObject(with: Data(provenanceJSON.utf8), options: [.fragmentsAllowed])) != nil else {
+            throw invalid(operation, field: "provenanceJSON", "not valid JSON")
+        }
+        try write(operation) { db in
+            guard var record = try RunRecord.fetchOne(db, key: run.rawValue) else {
+                throw StoreError.notFound(path: path, what: "\(run) (\(operation))")
+            }
+            record.provenanceJSON = provenanceJSON
+            try record.update(db)
+        }
+    }
+
     public func run(_ id: RunID) throws -> Run {
         try read("run(\(id.rawValue))") { db in
             guard let record = try RunRecord.fetchOne(db, key: id.rawValue) else {

@@ -74,7 +74,7 @@ struct EvaluationPolicyTests {
     }
 
     /// A run recorded under every_checkpoint serves a `reported` experiment; a `reported` run cannot serve an
-    /// every_checkpoint one (its learning curves are incomplete), so that one trains its own.
+    /// every_checkpoint one (its learning curves are incomplete): it is trained again in place.
     @Test func reuseRespectsWhatARunRecorded() throws {
         let every = try Self.everyCheckpoint.get(), reported = try PipelineTests.fixture.get()
         var spec = every.runner.spec
@@ -93,11 +93,57 @@ struct EvaluationPolicyTests {
         #expect(PhaseRunner.policy(of: erm) == .reported)
         #expect(try reported.runner.phaseRunner.finishedRun(sha: erm.configurationSHA256, policy: .reported)?.id == erm.id)
         #expect(try reported.runner.phaseRunner.finishedRun(sha: erm.configurationSHA256, policy: .everyCheckpoint) == nil)
+        #expect(try reported.runner.phaseRunner.runToContinue(sha: erm.configurationSHA256, policy: .everyCheckpoint)?.run.id == erm.id)
         let recorded = try #require(try every.runner.store.runs(experiment: "pipeline-test").first)
         #expect(PhaseRunner.policy(of: recorded) == .everyCheckpoint)
         // A run recorded before the policy existed evaluated everything.
         var legacy = recorded
         legacy.provenanceJSON = "{\"threads\": 1}"
         #expect(PhaseRunner.policy(of: legacy) == .everyCheckpoint)
+    }
+
+    /// Asking for every_checkpoint where the store holds the run recorded under `reported` trains that run again,
+    /// in place: the same id, the same dynamics bit for bit, the same reported cell, and now every set at every
+    /// checkpoint.
+    @Test func aReportedRunIsTrainedAgainInPlaceForLearningCurves() throws {
+        let directory = try PackagePaths.temporaryDirectory("ftft-policy-upgrade")
+        let yaml = """
+            experiment: upgrade
+            task: {name: embedded, max_length: 40, embedded: {train_size: 120, validation_size: 30, ood_dev_size: 30, ood_test_size: 30}}
+            seeds: [0]
+            models:
+              tiny: {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}, learning_rate: 3e-3}
+            training: {max_steps: 16, batch_size: 16, eval_interval: 4}
+            methods:
+              - {label: "ERM", method: erm, model: tiny}
+            """
+        func run(_ policy: EvaluationPolicy) throws -> (ExperimentRunner, ExperimentResults, Int) {
+            var spec = try ExperimentSpec.parse(yaml: yaml, file: "upgrade.yaml", baseDirectory: directory.path, environment: [:])
+            spec.training.evaluation = policy
+            final class Count: @unchecked Sendable { var started = 0 }
+            let count = Count()
+            let runner = try ExperimentRunner(spec: spec, outputDirectory: directory.path) { event in
+                if case .phaseStarted = event { count.started += 1 }
+            }
+            runner.kernelPath = .reference
+            let manifest = try runner.run()
+            return (runner, try ExperimentResults.load(manifest: manifest, store: runner.store, directory: runner.directory), count.started)
+        }
+        let (first, before, _) = try run(.reported)
+        let run0 = try #require(before.runs.first).run
+        let dynamicsBefore = try first.store.dynamics(run: run0)
+        let (second, after, started) = try run(.everyCheckpoint)
+        #expect(started == 1)
+        let stored = try second.store.runs(experiment: "upgrade")
+        #expect(after.runs.map(\.run) == [run0] && stored.count == 1)
+        #expect(PhaseRunner.policy(of: try second.store.run(run0)) == .everyCheckpoint)
+        #expect(try second.store.dynamics(run: run0) == dynamicsBefore)
+        let a = try #require(before.methods.first?.seeds.first), b = try #require(after.methods.first?.seeds.first)
+        #expect(a.reported == b.reported && b.checkpoints.count == 4)
+        #expect(b.checkpoints.allSatisfy { $0.dev.count == 2 && $0.test.count == 1 })
+        #expect(a.checkpoints.filter { !$0.test.isEmpty }.count == 1)
+        // And back: the every_checkpoint run now serves `reported` as it is.
+        let (_, _, startedAgain) = try run(.reported)
+        #expect(startedAgain == 0)
     }
 }

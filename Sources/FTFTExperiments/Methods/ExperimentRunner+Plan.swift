@@ -9,8 +9,9 @@ extension ExperimentRunner {
             let sha = try configuration.sha256()
             let policy = spec.training.evaluation
             if let run = try phaseRunner.finishedRun(sha: sha, policy: policy) { return "reuse \(run.id)" }
-            if let run = try phaseRunner.unfinishedRun(sha: sha, policy: policy) {
-                return "resume \(run.id) (\(run.status.rawValue))"
+            if let (run, restart) = try phaseRunner.runToContinue(sha: sha, policy: policy) {
+                return restart ? "train again \(run.id) (recorded with evaluation: \(PhaseRunner.policy(of: run).rawValue))"
+                    : "resume \(run.id) (\(run.status.rawValue))"
             }
             return "train"
         }

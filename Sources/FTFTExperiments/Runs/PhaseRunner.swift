@@ -62,12 +62,17 @@ struct PhaseRunner {
         try store.runs(configurationSHA256: sha).first { $0.status == .finished && Self.policy(of: $0).covers(policy) }
     }
 
-    /// The newest unfinished run with this configuration recorded under `policy` (interrupted before running
-    /// before failed, as a resume prefers them).
-    func unfinishedRun(sha: String, policy: EvaluationPolicy) throws -> Run? {
-        let candidates = try store.runs(configurationSHA256: sha).filter { Self.policy(of: $0) == policy }
-        for status in [RunStatus.interrupted, .running, .failed] {
-            if let run = candidates.first(where: { $0.status == status }) { return run }
+    /// The run with this configuration to continue when none can be reused: the newest unfinished one
+    /// (interrupted before running before failed), else a finished one whose evaluations do not cover `policy`
+    /// (trained again in place: training is deterministic, so its dynamics and reported evaluations come out
+    /// the same, and the other evaluations are added). `restart` says the run cannot continue from its
+    /// checkpoint: it was recorded under a policy that does not cover this one.
+    func runToContinue(sha: String, policy: EvaluationPolicy) throws -> (run: Run, restart: Bool)? {
+        let runs = try store.runs(configurationSHA256: sha)
+        for status in [RunStatus.interrupted, .running, .failed, .finished] {
+            if let run = runs.first(where: { $0.status == status }) {
+                return (run, !Self.policy(of: run).covers(policy) || status == .finished)
+            }
         }
         return nil
     }
@@ -80,19 +85,33 @@ struct PhaseRunner {
             events(.phaseReused(request.phase, run: done.id))
             return Outcome(run: done.id, reused: true)
         }
-        let unfinished = try unfinishedRun(sha: sha, policy: request.policy)
+        let existing = try runToContinue(sha: sha, policy: request.policy)
         var provenance = self.provenance
         if case .pretrained(let directory) = request.recipe.spec.source { provenance.modelDirectory = directory }
         provenance.tokenizerPath = (request.recipe.encoder as? WordPieceEncoder)?.path
         provenance.evaluation = request.policy
-        let runRecord = try unfinished ?? store.createRun(NewRun(
+        let runRecord = try existing?.run ?? store.createRun(NewRun(
             experiment: experiment, method: request.method, role: request.role, seed: request.configuration.seed,
             model: request.recipe.spec.name, configurationJSON: json, provenanceJSON: try provenance.json(),
             referenceRun: request.referenceRun))
-        if let unfinished { events(.note(Self.resumeNote(request.phase, unfinished, checkpoint: checkpointPath(unfinished.id)))) }
+        if let existing {
+            if existing.restart {
+                // Its checkpoint (if any was kept) holds a run whose earlier evaluations lack sets: start over.
+                try? FileManager.default.removeItem(atPath: checkpointPath(existing.run.id))
+                events(.note("\(request.phase.title) (seed \(request.phase.seed)): \(existing.run.id) was recorded with evaluation: \(Self.policy(of: existing.run).rawValue), which lacks what evaluation: \(request.policy.rawValue) records; training it again from the start (the same computation) to record it"))
+            } else {
+                events(.note(Self.resumeNote(request.phase, existing.run, checkpoint: checkpointPath(existing.run.id))))
+            }
+            // What the run's records will hold from now on: the new policy (a resume under a weaker policy
+            // records less from here on; under a policy that is not covered the run starts over).
+            if Self.policy(of: existing.run) != request.policy {
+                try store.updateProvenance(run: existing.run.id, provenanceJSON: try Self.provenance(existing.run.provenanceJSON,
+                                                                                                     evaluation: request.policy))
+            }
+        }
         var lastCheckpointStep: Int?
         do {
-            try train(request, run: runRecord.id, resuming: unfinished != nil, started: started,
+            try train(request, run: runRecord.id, resuming: existing != nil, started: started,
                       lastCheckpointStep: &lastCheckpointStep)
         } catch let interruption as PipelineInterruption {
             try? store.updateStatus(run: runRecord.id, to: .failed, message: "\(interruption)")
@@ -106,6 +125,14 @@ struct PhaseRunner {
             throw failure
         }
         return Outcome(run: runRecord.id, reused: false)
+    }
+
+    /// `json` (a run's provenance) with its `evaluation` set to `policy`, keys sorted.
+    static func provenance(_ json: String, evaluation policy: EvaluationPolicy) throws -> String {
+        var object = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]) ?? [:]
+        object["evaluation"] = policy.rawValue
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// What `ftft run` says before it continues an unfinished run (printed even when stderr is not a terminal).
