@@ -4,35 +4,27 @@ import FTFTTensors
 import FTFTTestSupport
 
 /// The counted `gemm` wrapper on OpenBLAS, on the feed-forward up-projection of a MiniLM layer (torch.nn.Linear
-/// layout): y[N,F] = x[N,C]·W[F,C]ᵀ, 2·N·F·C FLOPs. `split` runs it as the fused path does at 2 threads
-/// (`projectionGEMM` row panels on ftft threads, single-threaded BLAS each); otherwise one call with OpenBLAS at
-/// the benchmark's thread count. Validated on 32 sampled rows against `naiveGEMM` (Double accumulation).
+/// layout): y[N,F] = x[N,C]·W[F,C]ᵀ, 2·N·F·C FLOPs, run as the fused path runs it: the fixed row panels of
+/// `projectionGEMM` on the benchmark's thread count, single-threaded BLAS each. Validated on 32 sampled rows
+/// against `naiveGEMM` (Double accumulation).
 final class GEMMCase: KernelCase, @unchecked Sendable {
     let x: Tensor, w: Tensor, y: Tensor
-    let split: Bool
     let counter = FLOPCounter()
     var threads = 1
     static let (m, n, k) = (Dimensions.N, Dimensions.F, Dimensions.C)
 
-    init(split: Bool) {
-        self.split = split
+    init() {
         x = Tensor(zeros: [Self.m, Self.k]); w = Tensor(zeros: [Self.n, Self.k]); y = Tensor(zeros: [Self.m, Self.n])
         Fill.uniform(x, seed: 1)
         Fill.normal(w, seed: 2, std: 0.02)
-        super.init(name: split ? "gemm split 4096x1536x384" : "gemm 4096x1536x384",
-                   work: .flops(2 * Double(Self.m) * Double(Self.n) * Double(Self.k)),
-                   threadCounts: split ? [2] : [1, 2])
+        super.init(name: "gemm 4096x1536x384", work: .flops(2 * Double(Self.m) * Double(Self.n) * Double(Self.k)),
+                   threadCounts: [1, 2])
     }
 
     override func run(threads: Int) {
         let context = ComputeContext(flops: counter, backend: .blas, threads: threads)
-        if split {
-            projectionGEMM(context, threading: .split, transA: false, transB: true, m: Self.m, n: Self.n, k: Self.k,
-                           a: x.data, lda: Self.k, b: w.data, ldb: Self.k, beta: 0, c: y.data, ldc: Self.n)
-        } else {
-            gemm(context, transA: false, transB: true, m: Self.m, n: Self.n, k: Self.k,
-                 a: x.data, lda: Self.k, b: w.data, ldb: Self.k, beta: 0, c: y.data, ldc: Self.n)
-        }
+        projectionGEMM(context, transA: false, transB: true, m: Self.m, n: Self.n, k: Self.k,
+                       a: x.data, lda: Self.k, b: w.data, ldb: Self.k, beta: 0, c: y.data, ldc: Self.n)
     }
 
     override func prepareSample() { counter.reset() }

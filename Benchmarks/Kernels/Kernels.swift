@@ -44,8 +44,7 @@ let adamConfigs: [(String, BertConfig)] = [
 ]
 
 let specs: [KernelSpec] = [
-    KernelSpec(name: "gemm 4096x1536x384", threadCounts: [1, 2], computeBound: true) { GEMMCase(split: false) },
-    KernelSpec(name: "gemm split 4096x1536x384", threadCounts: [2], computeBound: true) { GEMMCase(split: true) },
+    KernelSpec(name: "gemm 4096x1536x384", threadCounts: [1, 2], computeBound: true) { GEMMCase() },
     KernelSpec(name: "gemm naive 128x384x384", threadCounts: [1], computeBound: true) { NaiveGEMMCase() },
     KernelSpec(name: "attention forward", threadCounts: [1, 2], computeBound: true) { AttentionForwardCase() },
     KernelSpec(name: "attention backward", threadCounts: [1, 2], computeBound: true) { AttentionBackwardCase() },
@@ -86,7 +85,6 @@ let benchmarks: @Sendable () -> Void = {
                 metrics: metrics,
                 setup: {
                     gate.guarding(name, "validation") {
-                        BLASRuntime.setThreads(threads)
                         let kernel = spec.make()
                         try kernel.validate(threads: threads)
                         current = kernel
@@ -119,7 +117,7 @@ func record(_ kernel: KernelCase, name: String, seconds: Double, threads: Int, b
     switch kernel.work {
     case .flops(let flops):
         let rate = flops / seconds / 1e9
-        let ceiling = sgemm.gigaFLOPsPerSecond()
+        let ceiling = sgemm.gigaFLOPsPerSecond(threads: threads)
         gate.record(name, "GFLOP/s", rate, unit: "GFLOP/s", gated: false)
         gate.record(name, "SGEMM 1024³ GFLOP/s", ceiling, unit: "GFLOP/s", gated: false)
         gate.record(name, "% of SGEMM", 100 * rate / ceiling, unit: "%")

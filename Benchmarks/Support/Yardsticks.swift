@@ -4,8 +4,10 @@ import FTFTTensors
 // ratio cancels most of the machine's load (docs/perf-anchors.md, "compare … in the same run, interleaved, as
 // ratios"): OpenBLAS SGEMM for compute-bound work, the STREAM triad for bandwidth-bound work.
 
-/// Square SGEMM C = A·B of side `side` through the counted `gemm` wrapper on OpenBLAS, with whatever thread count
-/// OpenBLAS is set to. 1024³ takes ≈ 28 ms at one thread here (78 GFLOP/s at 2048³ per perf-anchors).
+/// Square SGEMM C = A·B of side `side` through the counted `gemm` wrapper on OpenBLAS, as ftft runs large products:
+/// the fixed row panels of `GEMMPanels` (16 × 64 rows for 1024), each a single-threaded BLAS call, spread over
+/// `threads` threads (OpenBLAS itself is single-threaded in ftft). 1024³ takes ≈ 28 ms at one thread here
+/// (78 GFLOP/s at 2048³ per perf-anchors).
 public final class SGEMMYardstick: @unchecked Sendable {
     public let side: Int
     private let a: Tensor, b: Tensor, c: Tensor
@@ -19,12 +21,18 @@ public final class SGEMMYardstick: @unchecked Sendable {
 
     public var flops: Double { 2 * Double(side) * Double(side) * Double(side) }
 
-    /// GFLOP/s of one product.
-    public func gigaFLOPsPerSecond() -> Double {
-        let context = ComputeContext(backend: .blas, threads: 1)
+    /// GFLOP/s of one product on `threads` threads.
+    public func gigaFLOPsPerSecond(threads: Int) -> Double {
+        let context = ComputeContext(backend: .blas, threads: threads)
+        let panels = GEMMPanels.rowRanges(m: side, n: side, k: side)
+        let (a, b, c, side) = (a.data, b.data, c.data, side)
         let seconds = wallSeconds {
-            gemm(context, transA: false, transB: false, m: side, n: side, k: side,
-                 a: a.data, lda: side, b: b.data, ldb: side, beta: 0, c: c.data, ldc: side)
+            parallelFor(threads: threads, count: panels.count) { panel in
+                let rows = panels[panel]
+                gemm(context, transA: false, transB: false, m: rows.count, n: side, k: side,
+                     a: a + rows.lowerBound * side, lda: side, b: b, ldb: side, beta: 0,
+                     c: c + rows.lowerBound * side, ldc: side)
+            }
         }
         return flops / seconds / 1e9
     }

@@ -75,9 +75,6 @@ func model(_ shape: Shape) throws -> BertClassifier {
     if let model = models[shape.name] { return model }
     let model = try BertClassifier(config: shape.config)
     model.initializeRandomly(SeededRandom(seed: 7))
-    if let mode = ProcessInfo.processInfo.environment["FTFT_PROJECTIONS"].flatMap(ProjectionThreading.init) {
-        model.projectionThreading = mode
-    }
     models[shape.name] = model
     return model
 }
@@ -98,12 +95,10 @@ let benchmarks: @Sendable () -> Void = {
             let flops = BertFLOPs(config: shape.config)
             let batch = randomBatch(shape.config, B: B, T: T, seed: 3)
             let setup: @Sendable () async throws -> Void = {
-                BLASRuntime.setThreads(threads)
                 try validate(shape, threads: threads)
             }
             Benchmark("\(shape.name) train threads=\(threads)", configuration: .init(setup: setup)) { benchmark in
                 let model = try model(shape)
-                BLASRuntime.setThreads(threads)
                 let counter = FLOPCounter()
                 let context = ComputeContext(flops: counter, backend: .blas, threads: threads)
                 var step = 0
@@ -127,7 +122,6 @@ let benchmarks: @Sendable () -> Void = {
             }
             Benchmark("\(shape.name) eval threads=\(threads)", configuration: .init(setup: setup)) { benchmark in
                 let model = try model(shape)
-                BLASRuntime.setThreads(threads)
                 let context = ComputeContext(backend: .blas, threads: threads)
                 for _ in benchmark.scaledIterations {
                     benchmark.startMeasurement()

@@ -2,17 +2,17 @@ import FTFTTensors
 
 // The fast path of the encoder: the same computation as BertClassifier+Forward.swift and +Backward.swift
 // (read those first), with the fused kernels of Kernels+Fused.swift and Kernels+AttentionFused.swift.
-// Large projections are single GEMM calls on all B·T rows (OpenBLAS uses its own threads there); biases are
-// folded into the fused passes that follow each GEMM. Buffers mean what they mean in the reference path,
+// Large projections run as fixed row panels on ftft's threads (`projectionGEMM`, Kernels+PanelGEMM.swift); biases
+// are folded into the fused passes that follow each GEMM. Buffers mean what they mean in the reference path,
 // except that the fused path skips the unused intermediates (embeddingSum, the dense-output scratch's
 // dropped/residual copies, the embeddings' pre-dropout LayerNorm output).
 
 extension BertClassifier {
-    /// y = x·Wᵀ without bias (the fused passes add it), threaded as `projectionThreading` says.
+    /// y = x·Wᵀ without bias (the fused passes add it), as fixed row panels.
     private func project(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          bias: UnsafePointer<Float>?, N: Int, I: Int, O: Int, context: ComputeContext) {
         precondition(bias == nil, "the fused path adds biases in its fused passes")
-        projectionGEMM(context, threading: projectionThreading, transA: false, transB: true, m: N, n: O, k: I,
+        projectionGEMM(context, transA: false, transB: true, m: N, n: O, k: I,
                        a: input, lda: I, b: weight, ldb: I, beta: 0, c: out, ldc: O)
     }
 
@@ -22,9 +22,9 @@ extension BertClassifier {
                                  input: UnsafePointer<Float>, weight: UnsafePointer<Float>, N: Int, I: Int, O: Int,
                                  accumulateInput: Bool, context: ComputeContext) {
         precondition(dBias == nil, "the fused path sums bias gradients in its fused passes")
-        projectionGEMM(context, threading: projectionThreading, transA: false, transB: false, m: N, n: I, k: O,
+        projectionGEMM(context, transA: false, transB: false, m: N, n: I, k: O,
                        a: dOut, lda: O, b: weight, ldb: I, beta: accumulateInput ? 1 : 0, c: dInput, ldc: I)
-        projectionGEMM(context, threading: projectionThreading, transA: true, transB: false, m: O, n: I, k: N,
+        projectionGEMM(context, transA: true, transB: false, m: O, n: I, k: N,
                        a: dOut, lda: O, b: input, ldb: I, beta: 1, c: dWeight, ldc: I)
     }
 

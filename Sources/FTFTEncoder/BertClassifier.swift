@@ -24,8 +24,6 @@ public final class BertClassifier: SequenceClassifier {
     public let gradients: Tensor
     /// Which implementation runs the passes (both compute the same function; see the type's comment).
     public var kernelPath: KernelPath = .fused
-    /// How the fused path threads its large projections (see `ProjectionThreading`).
-    public var projectionThreading: ProjectionThreading = .split
 
     let weights: BertTensors
     let weightGradients: BertTensors

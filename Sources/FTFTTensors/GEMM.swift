@@ -8,17 +8,26 @@ public enum GEMMBackend: String, Sendable, Codable {
 }
 
 /// Everything a kernel needs besides its buffers: which GEMM to use, where to count FLOPs and how many of
-/// ftft's own threads to use for loops that are parallel over independent rows (attention over batch·heads,
-/// elementwise kernels). Passed explicitly; there is no global state except OpenBLAS's own thread count.
+/// ftft's own threads to use for loops that are parallel over independent pieces (GEMM row panels, attention
+/// over batch·heads, elementwise blocks). Passed explicitly; there is no other global state.
+///
+/// Making a context pins OpenBLAS to one thread for the whole process (`BLASRuntime.pinSingleThreaded`): all
+/// parallelism is ftft's own, over pieces chosen from the shapes alone, so which BLAS calls a pass makes — and
+/// therefore every result bit — does not depend on `threads` (see `GEMMPanels`).
 public struct ComputeContext: Sendable {
     public let flops: FLOPCounter
     public let backend: GEMMBackend
     public let threads: Int
+    /// Tests only: when set, every GEMM call is recorded (see `GEMMCallLog`).
+    public let callLog: GEMMCallLog?
 
-    public init(flops: FLOPCounter = FLOPCounter(), backend: GEMMBackend = .blas, threads: Int = 1) {
+    public init(flops: FLOPCounter = FLOPCounter(), backend: GEMMBackend = .blas, threads: Int = 1,
+                callLog: GEMMCallLog? = nil) {
+        BLASRuntime.pinSingleThreaded()
         self.flops = flops
         self.backend = backend
         self.threads = max(1, threads)
+        self.callLog = callLog
     }
 }
 
@@ -38,6 +47,9 @@ public func gemm(
 ) {
     if m == 0 || n == 0 { return }
     context.flops.add(2 * Int64(m) * Int64(n) * Int64(k))
+    context.callLog?.record(GEMMCall(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                     a: UInt(bitPattern: a), lda: lda, b: UInt(bitPattern: b), ldb: ldb,
+                                     beta: beta, c: UInt(bitPattern: c), ldc: ldc))
     switch context.backend {
     case .blas:
         cblas_sgemm(

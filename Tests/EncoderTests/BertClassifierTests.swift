@@ -140,26 +140,6 @@ struct BertClassifierTests {
         #expect(first.1 != otherStep.1)
     }
 
-    /// A batch large enough (128 rows) that the fused path splits its projections over two threads: one and
-    /// two ftft threads still give bit-identical results, with either projection threading.
-    @Test(arguments: ProjectionThreading.allCases)
-    func threadCountDoesNotChangeResults(projections: ProjectionThreading) throws {
-        var stream = SeededRandom(seed: 8).stream(.testing)
-        let sequences = (0..<8).map { b in (0..<(9 + b)).map { _ in Int32(2 + stream.nextInt(below: 38)) } }
-        let batch = TokenBatch(sequences: sequences, tokenTypes: sequences.map { $0.map { _ in 0 } },
-                               labels: (0..<8).map { Int32($0 % 3) }, exampleIndices: Array(0..<8), padTokenId: 1)
-        func run(threads: Int) throws -> (Float, [Float], [Float]) {
-            let model = try BertClassifier(config: smallConfig)
-            model.projectionThreading = projections
-            model.initializeRandomly(SeededRandom(seed: 5))
-            let (loss, logits) = try model.trainingStep(batch: batch, random: SeededRandom(seed: 6), step: 1,
-                                                        context: ComputeContext(threads: threads))
-            return (loss, logits, model.gradients.array)
-        }
-        let one = try run(threads: 1), two = try run(threads: 2)
-        #expect(one.0 == two.0 && one.1 == two.1 && one.2 == two.2)
-    }
-
     /// With dropout active (masks fixed by seed and step), the gradient matches central finite differences of
     /// the loss in Double-rounded steps, on the largest gradient entries of every tensor.
     @Test func gradientMatchesFiniteDifferences() throws {

@@ -85,6 +85,15 @@ enum FTFTExecutable {
         Int(sql(database, "SELECT count(*) FROM (SELECT DISTINCT run_id, step FROM evaluation)") ?? "") ?? 0
     }
 
+    /// True once `database` holds at least `target` evaluated checkpoints and a run is in progress (status
+    /// `running`): a kill then lands inside a run, which the next `ftft run` must resume — not between two runs,
+    /// where there is nothing to resume. One sqlite3 call per poll.
+    static func checkpointsReachedInsideARun(_ database: String, target: Int) -> Bool {
+        let query = "SELECT (SELECT count(*) FROM (SELECT DISTINCT run_id, step FROM evaluation)) >= \(target) "
+            + "AND EXISTS (SELECT 1 FROM run WHERE status = 'running')"
+        return sql(database, query) == "1"
+    }
+
     /// `scripts/store-diff.sql` of `database` against `reference`: table → (rows, rows in reference, only here,
     /// only there).
     static func storeDiff(_ database: String, reference: String) throws -> [String: [Int]] {

@@ -23,10 +23,23 @@ func gemmMatchesNaive(transA: Bool, transB: Bool) throws {
     #expect(result.passed, "\(result)")
 }
 
-@Test func blasRuntimeReportsItself() {
-    BLASRuntime.setThreads(2)
-    #expect(BLASRuntime.threads == 2)
-    BLASRuntime.withSingleThread { #expect(BLASRuntime.threads == 1) }
-    #expect(BLASRuntime.threads == 2)
+/// Any compute context pins OpenBLAS to one thread for the process (ftft threads over fixed pieces instead).
+@Test func blasRuntimeIsSingleThreadedOnceAContextExists() {
+    _ = ComputeContext(threads: 4)
+    #expect(BLASRuntime.threads == 1)
     #expect(BLASRuntime.configuration.contains("OpenBLAS"))
+    #expect(!BLASRuntime.coreName.isEmpty && BLASRuntime.coreName != "unknown")
+}
+
+/// The panels are a function of the shapes alone: they tile 0..<m in order, start on multiples of 16, hold at
+/// least `minimumRows` rows (but the last), and number at most `maximumPanels`.
+@Test(arguments: [1, 15, 64, 65, 100, 200, 384, 1000, 1536, 4096, 4097, 16384, 100_000])
+func gemmPanelsTileTheRows(m: Int) {
+    let panels = GEMMPanels.rowRanges(m: m, n: 384, k: 384)
+    #expect(panels.first?.lowerBound == 0 && panels.last?.upperBound == m)
+    for (p, q) in zip(panels, panels.dropFirst()) { #expect(p.upperBound == q.lowerBound) }
+    #expect(panels.allSatisfy { $0.lowerBound % 16 == 0 })
+    #expect(panels.dropLast().allSatisfy { $0.count >= GEMMPanels.minimumRows })
+    #expect(panels.count <= GEMMPanels.maximumPanels)
+    #expect(GEMMPanels.rowRanges(m: 4096, n: 384, k: 384).map(\.count) == Array(repeating: 256, count: 16))
 }

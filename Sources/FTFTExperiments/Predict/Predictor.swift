@@ -110,7 +110,6 @@ public struct Predictor {
             e.label = -1   // unlabelled for the model; gold labels are reported from the data set
             return e
         }
-        BLASRuntime.setThreads(threads)
         let context = ComputeContext(flops: FLOPCounter(), backend: .blas, threads: threads)
         let logits = try predictLogits(model: model, examples: examples, batchSize: batchSize,
                                        padTokenId: encoder.padTokenId, context: context)

@@ -150,7 +150,6 @@ struct PhaseRunner {
 
     private func train(_ request: Request, run: RunID, resuming: Bool, started: ContinuousClock.Instant,
                        lastCheckpointStep: inout Int?) throws {
-        BLASRuntime.setThreads(threads)
         let recipe = request.recipe
         let spec = request.configuration.training
         let preparing = ContinuousClock.now

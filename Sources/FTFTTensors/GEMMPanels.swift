@@ -1,0 +1,32 @@
+/// The fixed decomposition of a large GEMM into row panels: a function of the shapes alone, never of the thread
+/// count. Each panel is one single-threaded BLAS call over the full k; the panels run on however many threads
+/// there are (`projectionGEMM` in FTFTEncoder).
+///
+/// Why it must not depend on the thread count: a BLAS kernel's result for one output element can depend on where
+/// that element's row falls in the call (OpenBLAS's Haswell/Zen/SkylakeX SGEMM kernels handle a call's tail rows
+/// with other micro-kernels, which accumulate in another order). One product split 1 way or 8 ways then differs
+/// in the last bits of some elements — measured on Zen: 42,328 of 1,572,864 outputs of a 4096×384×384 product.
+/// With the panels fixed by (m, n, k), every thread count makes exactly the same calls.
+public enum GEMMPanels {
+    /// Panels are multiples of 16 rows (a whole number of every x86-64 SGEMM kernel's row tiles) and at least
+    /// `minimumRows` rows, so that each call is large enough to run at BLAS speed.
+    public static let minimumRows = 64
+    /// At most this many panels: enough for dynamic scheduling to balance 2–8 threads on a shared machine.
+    public static let maximumPanels = 16
+
+    /// Rows of op(A)·op(B) per panel, from the shapes alone: ⌈m / 16⌉ rounded up to a multiple of 16, at least 64.
+    /// (n and k do not change the choice today; they are parameters so that a future rule stays a function of
+    /// the shapes.)
+    public static func rowsPerPanel(m: Int, n: Int, k: Int) -> Int {
+        let share = (m + maximumPanels - 1) / maximumPanels
+        return max(minimumRows, (share + 15) & ~15)
+    }
+
+    /// The panels' row ranges, in order, covering 0..<m: e.g. m 4096 → 16 × 256 rows; m 384 → 6 × 64;
+    /// m 200 → 64, 64, 64, 8; m ≤ 64 → one panel.
+    public static func rowRanges(m: Int, n: Int, k: Int) -> [Range<Int>] {
+        guard m > 0 else { return [] }
+        let rows = rowsPerPanel(m: m, n: n, k: k)
+        return stride(from: 0, to: m, by: rows).map { $0 ..< min($0 + rows, m) }
+    }
+}
