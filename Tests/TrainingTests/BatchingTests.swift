@@ -106,10 +106,11 @@ struct BatchingTests {
         }
     }
 
-    @Test("evaluation batches: a permutation in length order, bounded by examples and padded tokens")
+    @Test("evaluation batches: a permutation in length order, within the bounds, cut where it costs least")
     func evaluationBatches() {
         let lengths = Self.longTailedLengths(count: 500, seed: 5)
-        let plan = EvaluationBatches(lengths: lengths, batching: EvaluationBatching(order: .length, maxExamples: 100, maxTokens: 2048))
+        let batching = EvaluationBatching(order: .length, maxExamples: 100, maxTokens: 2048, batchOverheadTokens: 64)
+        let plan = EvaluationBatches(lengths: lengths, batching: batching)
         #expect(plan.order.sorted() == Array(0..<500))
         #expect(zip(plan.order, plan.order.dropFirst()).allSatisfy { lengths[$0] >= lengths[$1] })
         #expect(plan.batches.first?.lowerBound == 0 && plan.batches.last?.upperBound == 500)
@@ -117,20 +118,42 @@ struct BatchingTests {
         for range in plan.batches {
             let T = plan.order[range].map { lengths[$0] }.max() ?? 0
             #expect(range.count <= 100 && range.count * T <= 2048)
-            // As large as the bounds allow: one more example would break one of them.
-            if range.upperBound < 500 {
-                let next = range.count + 1
-                #expect(next > 100 || next * max(T, lengths[plan.order[range.upperBound]]) > 2048)
-            }
         }
         let fixed = EvaluationBatches(lengths: lengths, batching: .ftft)
         #expect(fixed.order == Array(0..<500) && fixed.batches.map(\.count) == Array(repeating: 64, count: 7) + [52])
         let (sortedPadded, real) = plan.tokenCounts(lengths: lengths)
         let (fixedPadded, fixedReal) = fixed.tokenCounts(lengths: lengths)
         #expect(real == lengths.reduce(0, +) && fixedReal == real && sortedPadded < fixedPadded)
+        #expect(Double(sortedPadded) / Double(real) < 1.1, "\(sortedPadded) padded for \(real) real tokens")
         // One example longer than the token bound still makes a batch (of one).
         let single = EvaluationBatches(lengths: [300, 2, 2], batching: EvaluationBatching(order: .length, maxExamples: nil, maxTokens: 100))
         #expect(single.batches == [0..<1, 1..<3])
+        // The cut is the cheapest: compare with every cut of a small set (2^(n−1) of them).
+        let small = [40, 7, 33, 12, 12, 90, 5, 61, 8, 30, 29, 14]
+        for overhead in [0, 16, 64, 1000] {
+            let b = EvaluationBatching(order: .length, maxExamples: 5, maxTokens: 200, batchOverheadTokens: overhead)
+            let cut = EvaluationBatches(lengths: small, batching: b)
+            func cost(_ ranges: [Range<Int>]) -> Int? {
+                var total = 0
+                for r in ranges {
+                    let T = cut.order[r].map { small[$0] }.max() ?? 0
+                    guard r.count == 1 || (r.count <= 5 && r.count * T <= 200) else { return nil }
+                    total += r.count * T + overhead
+                }
+                return total
+            }
+            var cheapest = Int.max
+            for mask in 0..<(1 << (small.count - 1)) {
+                var ranges: [Range<Int>] = [], start = 0
+                for k in 0..<(small.count - 1) where mask & (1 << k) != 0 {
+                    ranges.append(start..<(k + 1))
+                    start = k + 1
+                }
+                ranges.append(start..<small.count)
+                if let c = cost(ranges) { cheapest = min(cheapest, c) }
+            }
+            #expect(cost(cut.batches) == cheapest, "overhead \(overhead)")
+        }
     }
 
     @Test("evaluation logits come back in data-set order whatever the batch order")
