@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs missing system packages, builds, and runs the whole test suite.
-# Tests that need ../shared (real data and weights) say so and skip when it is absent.
+# Tests that need ../shared (real data and weights) are reported as skipped, with the reason, when it is absent —
+# except under CI (the variable CI set), which always has ../shared: there they fail, naming what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

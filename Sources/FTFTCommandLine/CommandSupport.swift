@@ -31,6 +31,7 @@ public enum FTFTExitCode {
     public static func code(for error: Error) -> Int32 {
         switch error {
         case let e as PhaseFailure: return code(for: e.underlying)
+        case let e as KernelPinFailure: return e.exitCode
         case let e as ExperimentError: return e.isInputError ? badInput : failure
         case is DatasetError, is TokenizerError, is EncoderError: return badInput
         case let e as CartographyError:

@@ -24,6 +24,8 @@ public struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Threads (ftft's and OpenBLAS's).")
     var threads: Int = 2
 
+    @OptionGroup var blasKernel: BLASKernelOptions
+
     @Flag(name: .customLong("print"), help: "Print the built-in experiment file and exit.")
     var printExperiment = false
 
@@ -41,6 +43,9 @@ public struct DemoCommand: ParsableCommand {
         }
         try reportingErrors {
             var spec = try DemoExperiment.spec()
+            try BLASKernelPinning.apply(blasKernel.requested(fromFile: spec.blasKernel),
+                                        source: blasKernel.blasKernel == nil ? .file("the built-in demo experiment") : .option)
+            spec.blasKernel = blasKernel.requested(fromFile: spec.blasKernel)
             spec.threads = threads
             if let seeds, let list = parseSeeds(seeds) { spec.seeds = list }
             let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: nil)

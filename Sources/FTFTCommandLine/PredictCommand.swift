@@ -39,6 +39,8 @@ public struct PredictCommand: ParsableCommand {
     @Option(name: .long, help: "Write here (atomically) instead of standard output.")
     var output: String?
 
+    @OptionGroup var blasKernel: BLASKernelOptions
+
     public init() {}
 
     public func validate() throws {
@@ -49,6 +51,7 @@ public struct PredictCommand: ParsableCommand {
 
     public func run() throws {
         try reportingErrors {
+            try BLASKernelPinning.apply(blasKernel.requested(fromFile: nil), source: .option)
             let predictor = try Predictor(modelPath: model, tokenizer: tokenizer, maxLength: maxLength,
                                           labelNames: nil)
             if !predictor.freshlyInitialized.isEmpty {

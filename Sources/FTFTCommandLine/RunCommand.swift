@@ -37,6 +37,8 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Engine kernels: fused (fast, default) or reference (the readable oracle; same function, slower).")
     var kernels: String = "fused"
 
+    @OptionGroup var blasKernel: BLASKernelOptions
+
     @Option(name: .customLong("max-store-bytes"), help: "A size quota for the run store (ftft.sqlite): a write that would grow it beyond this many bytes stops the run with exit 1, the store intact; a later `ftft run` resumes. For shared disks, and how the tests reach a full disk.")
     var maxStoreBytes: Int64?
 
@@ -52,10 +54,15 @@ public struct RunCommand: ParsableCommand {
     public func run() throws {
         try reportingErrors {
             var spec = try ExperimentSpec.load(path: experiment)
+            try BLASKernelPinning.apply(blasKernel.requested(fromFile: spec.blasKernel),
+                                        source: blasKernel.blasKernel == nil ? .file(experiment) : .option)
+            spec.blasKernel = blasKernel.requested(fromFile: spec.blasKernel)
             if let threads { spec.threads = threads }
             if let seeds, let list = parseSeeds(seeds) { spec.seeds = list }
             if dryRun {
                 let runner = try ExperimentRunner(spec: spec, outputDirectory: output, specFile: experiment)
+                // The kernel path is part of every run's identity: plan with the one the run would use.
+                runner.kernelPath = BertClassifier.KernelPath(rawValue: kernels) ?? .fused
                 Standard.output(try runner.plan().plain)
                 return
             }

@@ -25,10 +25,14 @@ public struct TablesCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var output: String = "paper-tables/ftft"
 
+    @Option(name: .long, help: ArgumentHelp("A committed per-seed table (<table>_per_seed.csv) to compare the written one with, cell by cell: prints \"seed s: identical\" or each differing cell, and exits 1 if any differs. Used by scripts/reproduce.sh.", valueName: "csv"))
+    var verify: String?
+
     public init() {}
 
     public func validate() throws {
         if experiments.isEmpty { throw ValidationError("give at least one experiment folder") }
+        if verify != nil, experiments.count != 1 { throw ValidationError("--verify compares one experiment's table: give one folder") }
     }
 
     public func run() throws {
@@ -43,9 +47,21 @@ public struct TablesCommand: ParsableCommand {
                 let publishedText = try? String(contentsOfFile: publishedPath, encoding: .utf8)
                 let base = URL(fileURLWithPath: output).appendingPathComponent(table.name)
                 try AtomicFile.write(table.csv, to: base.appendingPathExtension("csv").path)
-                try AtomicFile.write(table.markdown(published: publishedText, title: "\(table.name): experiment \(results.spec.name)"),
+                try AtomicFile.write(table.markdown(published: publishedText, title: "\(table.name): experiment \(results.spec.name)",
+                                                    blasLine: results.blasLine),
                                      to: base.appendingPathExtension("md").path)
-                Standard.output("\(table.name): \(table.rows.count) rows from \(directory) → \(base.path).csv, .md\n")
+                let perSeed = results.perSeedTable()
+                try AtomicFile.write(perSeed.csv, to: URL(fileURLWithPath: output).appendingPathComponent(perSeed.name + ".csv").path)
+                if let verify {
+                    let committed: String
+                    do { committed = try String(contentsOfFile: verify, encoding: .utf8) } catch {
+                        throw ExperimentError.unreadableFile(file: verify, reason: "cannot read it (\(error.localizedDescription))")
+                    }
+                    let comparison = try PerSeedComparison(committed: committed, rerun: perSeed.csv)
+                    Standard.output(comparison.report)
+                    if !comparison.identical { throw ExitCode(FTFTExitCode.failure) }
+                }
+                Standard.output("\(table.name): \(table.rows.count) rows from \(directory) → \(base.path).csv, .md, _per_seed.csv\n")
             }
         }
     }

@@ -145,6 +145,8 @@ public struct TrainCommand: ParsableCommand {
             """
     }
 
+    @OptionGroup var blasKernel: BLASKernelOptions
+
     /// The experiment file's `training` mapping.
     func training() -> String {
         var keys = ["max_steps: \(maxSteps)", "batch_size: \(batchSize)", "eval_interval: \(evalInterval)",
@@ -157,7 +159,9 @@ public struct TrainCommand: ParsableCommand {
 
     public func run() throws {
         try reportingErrors {
-            let spec = try ExperimentSpec.parse(yaml: yaml(), file: "ftft train", baseDirectory: FileManager.default.currentDirectoryPath)
+            try BLASKernelPinning.apply(blasKernel.requested(fromFile: nil), source: .option)
+            var spec = try ExperimentSpec.parse(yaml: yaml(), file: "ftft train", baseDirectory: FileManager.default.currentDirectoryPath)
+            spec.blasKernel = blasKernel.requested(fromFile: nil)
             let results = try ExperimentSession.run(spec, outputDirectory: output, specFile: nil)
             Standard.output(ExperimentReport(results: results).plain())
         }

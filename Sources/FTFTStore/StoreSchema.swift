@@ -74,7 +74,7 @@ enum StoreSchema {
         CREATE TABLE dynamics_epoch (
             id INTEGER PRIMARY KEY,
             run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-            mode TEXT NOT NULL,                     -- training_pass | end_of_epoch_pass
+            mode TEXT NOT NULL,                     -- RecordingMode: training_pass | end_of_epoch_pass | unknown
             epoch INTEGER NOT NULL CHECK (epoch >= 0),
             classes INTEGER NOT NULL CHECK (classes > 0),
             example_count INTEGER NOT NULL CHECK (example_count > 0),
@@ -102,7 +102,7 @@ enum StoreSchema {
         CREATE TABLE data_map (
             id INTEGER PRIMARY KEY,
             run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-            dynamics_mode TEXT NOT NULL,
+            dynamics_mode TEXT NOT NULL,            -- RecordingMode: training_pass | end_of_epoch_pass | unknown
             ddof INTEGER NOT NULL CHECK (ddof IN (0, 1)),
             epochs_used INTEGER NOT NULL CHECK (epochs_used > 0),   -- burn-out: the first k epochs
             include_ci INTEGER NOT NULL CHECK (include_ci IN (0, 1)),
@@ -118,7 +118,7 @@ enum StoreSchema {
             example_index INTEGER NOT NULL CHECK (example_index >= 0),
             example_id TEXT NOT NULL,
             confidence REAL NOT NULL,
-            variability REAL,                       -- NULL stands for NaN (one epoch with ddof 1)
+            variability REAL,                       -- NULL (NaN) in stores before maps were DataMap; now never
             correctness INTEGER NOT NULL,           -- a count of epochs, not a fraction
             forgetfulness INTEGER,
             threshold_closeness REAL,
@@ -131,9 +131,9 @@ enum StoreSchema {
             id INTEGER PRIMARY KEY,
             run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
             data_map_id INTEGER REFERENCES data_map(id),
-            mode TEXT NOT NULL,                     -- ambiguous | hard_to_learn | easy | random | …
+            mode TEXT NOT NULL,                     -- SelectionMode: ambiguous | hard | easy | random
             rate REAL NOT NULL CHECK (rate > 0 AND rate <= 1),
-            rule TEXT NOT NULL,                     -- exact | ftft_quantile | cartography | …
+            rule TEXT NOT NULL,                     -- SelectionRule: exact | ftft | cartography
             seed INTEGER,
             stratified INTEGER NOT NULL CHECK (stratified IN (0, 1)),
             pool_count INTEGER NOT NULL CHECK (pool_count >= 0),    -- examples it was drawn from

@@ -4,8 +4,8 @@ import CBLAS
 /// the same BLAS build and kernel (`coreName`).
 ///
 /// OpenBLAS runs single-threaded in ftft, always: its own threading splits a product differently for different
-/// thread counts (and, on its Haswell/Zen/SkylakeX kernels, sums the split parts in a different order), so a
-/// result would depend on the thread count. ftft parallelises over pieces it chooses from the shapes alone
+/// thread counts, and its Haswell and Zen kernels then round some outputs differently, so a result would depend
+/// on the thread count. ftft parallelises over pieces it chooses from the shapes alone
 /// (`GEMMPanels`, attention per batch·head), each piece one single-threaded BLAS call.
 public enum BLASRuntime {
     /// Sets OpenBLAS to one thread, once per process (the first `ComputeContext` does it). Idempotent and
@@ -21,6 +21,13 @@ public enum BLASRuntime {
     public static var configuration: String {
         guard let raw = openblas_get_config() else { return "unknown" }
         return String(cString: raw)
+    }
+
+    /// The build without the kernel's name, e.g. "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY MAX_THREADS=64":
+    /// with `coreName`, what must match for two runs to give the same bits.
+    public static var build: String {
+        let core = coreName.lowercased()
+        return configuration.split(separator: " ").filter { $0.lowercased() != core }.joined(separator: " ")
     }
 
     /// The core kernel set OpenBLAS picked for this CPU (or was told to use by `OPENBLAS_CORETYPE`), e.g. "Zen".

@@ -2,10 +2,10 @@
 /// count. Each panel is one single-threaded BLAS call over the full k; the panels run on however many threads
 /// there are (`projectionGEMM` in FTFTEncoder).
 ///
-/// Why it must not depend on the thread count: a BLAS kernel's result for one output element can depend on where
-/// that element's row falls in the call (OpenBLAS's Haswell/Zen/SkylakeX SGEMM kernels handle a call's tail rows
-/// with other micro-kernels, which accumulate in another order). One product split 1 way or 8 ways then differs
-/// in the last bits of some elements — measured on Zen: 42,328 of 1,572,864 outputs of a 4096×384×384 product.
+/// Why it must not depend on the thread count: a BLAS kernel's result for one output element can depend on how the
+/// call it belongs to is blocked. With OpenBLAS 0.3.21's Haswell and Zen SGEMM kernels, one 4096×384×384 product and
+/// the same product as 4 row panels differ in 42,273 of 1,572,864 outputs (scripts/blas-kernel-sensitivity.sh;
+/// Sandybridge, SkylakeX and Cooperlake: none).
 /// With the panels fixed by (m, n, k), every thread count makes exactly the same calls.
 public enum GEMMPanels {
     /// Panels are multiples of 16 rows (a whole number of every x86-64 SGEMM kernel's row tiles) and at least

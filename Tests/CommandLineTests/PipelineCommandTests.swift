@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FTFTStore
+import FTFTTensors
 import FTFTTestSupport
 @testable import FTFTCommandLine
 @testable import FTFTExperiments
@@ -21,6 +22,53 @@ struct PipelineCommandTests {
           - {label: "DM", method: dm, reference: tiny, model: large}
           - {label: "FTFT", method: ftft, reference: tiny, model: large, patience: 2}
         """
+
+    /// `--blas-kernel` / `blas_kernel`: the kernel this machine runs is accepted (no restart) and recorded in the
+    /// report; one its CPU cannot run is refused — exit 64 from the option, 65 from the file — and nothing is
+    /// written. (Tests never switch kernels: that restarts the process.)
+    @Test func blasKernelPinsThisMachinesKernelAndRefusesOneItCannotRun() throws {
+        let directory = try PackagePaths.temporaryDirectory("ftft-cli-kernel")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cpu = CPUFeatures.current
+        let unrunnable = try #require(BLASKernel.requirements.first { !(BLASKernel.missingFeatures($0.name, on: cpu) ?? []).isEmpty }?.name)
+        let file = directory.appendingPathComponent("cli-test.yaml").path
+        try Self.yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = directory.appendingPathComponent("refused").path
+        #expect(runFTFT(["run", file, "--output", refused, "--blas-kernel", unrunnable]) == 64)
+        #expect(runFTFT(["run", file, "--output", refused, "--blas-kernel", "NoSuchKernel"]) == 64)
+        let pinnedInFile = directory.appendingPathComponent("pinned.yaml").path
+        try (Self.yaml + "\nblas_kernel: \(unrunnable)\n").write(toFile: pinnedInFile, atomically: true, encoding: .utf8)
+        #expect(runFTFT(["run", pinnedInFile, "--output", refused]) == 65)
+        let unknownInFile = directory.appendingPathComponent("unknown.yaml").path
+        try (Self.yaml + "\nblas_kernel: Zen9\n").write(toFile: unknownInFile, atomically: true, encoding: .utf8)
+        #expect(runFTFT(["run", unknownInFile, "--output", refused]) == 65)
+        #expect(!FileManager.default.fileExists(atPath: refused), "a refused kernel wrote \(refused)")
+        // The machine's own kernel: runs, and the report and tables name the build and kernel.
+        let output = directory.appendingPathComponent("runs").path
+        #expect(runFTFT(["run", file, "--output", output, "--blas-kernel", BLASRuntime.coreName]) == 0)
+        let experiment = directory.appendingPathComponent("runs/cli-test").path
+        let report = try String(contentsOfFile: experiment + "/report.md", encoding: .utf8)
+        #expect(report.contains("kernel \(BLASRuntime.coreName)") && report.contains(BLASRuntime.build))
+        let tables = directory.appendingPathComponent("tables").path
+        #expect(runFTFT(["tables", experiment, "--output", tables]) == 0)
+        let perSeed = try String(contentsOfFile: tables + "/table_cli-test_per_seed.csv", encoding: .utf8)
+        let (header, rows) = PaperTable.parseCSV(perSeed)
+        #expect(rows.count == 3 && header.contains("blas_kernel") && header.contains("reported_logits_sha256"))
+        let kernelColumn = try #require(header.firstIndex(of: "blas_kernel"))
+        let fingerprintColumn = try #require(header.firstIndex(of: "reported_logits_sha256"))
+        #expect(rows.allSatisfy { $0[kernelColumn] == BLASRuntime.coreName && $0[fingerprintColumn].count == 64 })
+        // --verify (scripts/reproduce.sh): the same store verifies against its own table; a changed cell fails.
+        let again = directory.appendingPathComponent("again").path
+        #expect(runFTFT(["tables", experiment, "--output", again, "--verify", tables + "/table_cli-test_per_seed.csv"]) == 0)
+        var changed = rows
+        changed[1][fingerprintColumn] = String(repeating: "0", count: 64)
+        let tampered = directory.appendingPathComponent("tampered.csv").path
+        try PaperTable(name: "x", header: header, rows: changed).csv.write(toFile: tampered, atomically: true, encoding: .utf8)
+        #expect(runFTFT(["tables", experiment, "--output", again, "--verify", tampered]) == 1)
+        let comparison = try PerSeedComparison(committed: try String(contentsOfFile: tampered, encoding: .utf8),
+                                               rerun: try String(contentsOfFile: again + "/table_cli-test_per_seed.csv", encoding: .utf8))
+        #expect(comparison.differences.map(\.column) == ["reported_logits_sha256"] && comparison.report.contains("seed 0: 1 cell(s) differ"))
+    }
 
     @Test func runReportAndTablesWriteTheirFilesAndExitZero() throws {
         let directory = try PackagePaths.temporaryDirectory("ftft-cli")

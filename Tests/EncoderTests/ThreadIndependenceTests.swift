@@ -14,7 +14,7 @@ import Darwin
 //   the same for 1, 2, 3 and 4 threads. A single-threaded BLAS call is a deterministic function of exactly these,
 //   so equal call lists imply equal bits on every machine. This fails on every machine when the design is wrong
 //   (e.g. a panel count that depends on the thread count), whatever kernel the machine runs.
-// - The results themselves, bit for bit, on shapes large enough that OpenBLAS's Haswell/Zen/SkylakeX kernels round
+// - The results themselves, bit for bit, on shapes large enough that OpenBLAS's Haswell and Zen kernels round
 //   a product split differently (m = 4096, a MiniLM-L6-sized step). These fail only on machines whose kernel is
 //   sensitive to the split; together with the first check they pin the property down.
 

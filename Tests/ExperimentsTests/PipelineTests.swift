@@ -189,7 +189,7 @@ struct PipelineTests {
             #expect(dmExact.selectedCount == Int((0.33 * Double(n)).rounded()) && randomExact.selectedCount == dmExact.selectedCount)
             // The main run trained on exactly the stored selection: M examples per pass, batches of 16, no drop_last.
             let stored = try f.runner.store.selections(run: RunID(try #require(dm.referenceRun)))
-            #expect(stored.contains { $0.count == dm.selectedCount && $0.spec.rule == "ftft" })
+            #expect(stored.contains { $0.count == dm.selectedCount && $0.spec.rule == .ftft })
             let main = try RunResults.compute(store: f.runner.store, run: RunID(dm.mainRun))
             let m = try #require(dm.selectedCount), batches = (m + 15) / 16
             let expected = (0..<f.spec.training.maxSteps).reduce(0) { sum, step in sum + (step % batches < batches - 1 ? 16 : m - 16 * (batches - 1)) }

@@ -10,7 +10,7 @@ extension KillResumeTests {
     /// marked failed with that message; its checkpoint stays. A rerun retries it, says so, and fails the same way
     /// without changing anything in the store.
     @Test func aNonFiniteLossFailsItsRunAndTheRetryFailsAlike() throws {
-        guard try Self.prepared() != nil else { return }
+        _ = try Self.prepared()
         let root = try PackagePaths.temporaryDirectory("ftft-nonfinite")
         defer { try? FileManager.default.removeItem(at: root) }
         let yaml = Self.yaml.replacingOccurrences(of: "models:\n", with: "models:\n  wild:  {scratch: {layers: 1, hidden: 24, heads: 2, intermediate: 48}, learning_rate: 1e10}\n")
@@ -60,7 +60,7 @@ extension KillResumeTests {
     /// no checkpoint is half-written; the same command without the quota resumes and ends bit-identical to an
     /// uninterrupted run.
     @Test func aFullStoreStopsTheRunAndARerunFinishesItIdentically() throws {
-        guard let reference = try Self.prepared() else { return }
+        let reference = try Self.prepared()
         let root = try PackagePaths.temporaryDirectory("ftft-full")
         defer { try? FileManager.default.removeItem(at: root) }
         let file = root.appendingPathComponent("soak.yaml")

@@ -23,6 +23,9 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case unavailable(what: String, reason: String)
     /// A stored run or result that cannot be used as the experiment asks.
     case inconsistentStore(reason: String)
+    /// A run's FLOPs counted at the GEMM wrapper differ from the exact count of its padded batches
+    /// (`BertFLOPs.trainingFLOPs`): the compute ledger would be wrong, so the run fails.
+    case computeMismatch(run: String, countedTrainingFLOPs: Int64, exactTrainingFLOPs: Int64)
 
     public var description: String {
         func place(_ file: String, _ path: String, _ line: Int?) -> String {
@@ -49,13 +52,15 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "\(what) is not available: \(reason)"
         case .inconsistentStore(let reason):
             return "the run store is inconsistent with the experiment: \(reason)"
+        case .computeMismatch(let run, let counted, let exact):
+            return "\(run): \(counted) training FLOPs counted at the GEMM wrapper, but the exact count of its batches is \(exact)"
         }
     }
 
     /// True for errors in a user's configuration or data (the CLI maps them to its input-error exit code).
     public var isInputError: Bool {
         switch self {
-        case .unavailable, .inconsistentStore: return false
+        case .unavailable, .inconsistentStore, .computeMismatch: return false
         default: return true
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import FTFTData
+import FTFTTensors
 import Yams
 
 // The experiment file (YAML). Every key below is the whole schema: any other key is an error naming its path
@@ -25,6 +26,7 @@ import Yams
 //   compute_unit: <model>                    default: the main model of the first ftft method, else of the first method
 //   keep_checkpoints: false
 //   store_logits: true
+//   blas_kernel: Haswell                     OpenBLAS kernel to pin (its OPENBLAS_CORETYPE name); default: OpenBLAS's choice
 //   models:                                  required; name → model
 //     <name>: {scratch: {layers, hidden, heads, intermediate, dropout: 0.1, initializer_range: 0.02}, learning_rate: 1e-3,
 //              tokenizer: <path>}
@@ -119,10 +121,19 @@ struct SpecParser {
         let unit = try unitValue?.string() ?? defaultUnit
         let keep = try m.optional("keep_checkpoints")?.bool() ?? false
         let storeLogits = try m.optional("store_logits")?.bool() ?? true
+        var blasKernel: String?
+        if let kernelValue = m.optional("blas_kernel") {
+            let requested = try kernelValue.string()
+            guard let name = BLASKernel.canonicalName(requested) else {
+                throw kernelValue.outOfRange("unknown OpenBLAS kernel \"\(requested)\" (known: "
+                    + BLASKernel.requirements.map(\.name).joined(separator: ", ") + ")")
+            }
+            blasKernel = name
+        }
         try m.finish()
         return ExperimentSpec(name: name, summary: summary, task: task, seeds: seeds, threads: threads, models: models,
                               training: training, methods: methods, computeUnit: unit, keepCheckpoints: keep,
-                              storeLogits: storeLogits)
+                              storeLogits: storeLogits, blasKernel: blasKernel)
     }
 
     mutating func task(_ m: YAMLMapping) throws -> TaskSpec {

@@ -1,3 +1,4 @@
+import FTFTCartography
 import FTFTData
 import FTFTTraining
 
@@ -11,7 +12,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var task: TaskSpec
     /// The main run with seed s uses the reference run with seed s (method.md §1.5).
     public var seeds: [UInt64]
-    /// ftft's threads and OpenBLAS's threads.
+    /// ftft's threads (OpenBLAS itself runs single-threaded: results do not depend on this).
     public var threads: Int
     /// In file order.
     public var models: [ModelSpec]
@@ -24,6 +25,10 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var keepCheckpoints: Bool
     /// Store the evaluation logits of every checkpoint and set in the run store.
     public var storeLogits: Bool
+    /// OpenBLAS's kernel to run (e.g. "Haswell"), as OpenBLAS names it; nil runs whatever OpenBLAS picks for this
+    /// CPU. Results are bit-identical only for the same OpenBLAS build and kernel, so a table meant to be
+    /// reproduced on other machines names one (`ftft run` restarts itself with `OPENBLAS_CORETYPE` set).
+    public var blasKernel: String? = nil
 
     public func model(named name: String) -> ModelSpec? { models.first { $0.name == name } }
 }
@@ -200,12 +205,12 @@ public struct MethodSpec: Sendable, Equatable, Codable {
     /// The reference model (dm, ftft).
     public var reference: String?
     /// Data-map region (dm, ftft): ambiguous, hard or easy.
-    public var mode: String
+    public var mode: SelectionMode
     /// Fraction of the training set selected (dm, ftft, random_dm).
     public var rate: Double
     /// Counting rule: ftft (strict float32 quantile; floor(rate·N) for random_dm), exact (round(rate·N)) or
     /// cartography (int(rate'·N)+1; int(rate·N) for random_dm).
-    public var rule: String
+    public var rule: SelectionRule
     /// Variability's degrees of freedom for the data map (FTFT: 1).
     public var ddof: Int
     /// Early-stopping patience in checkpoints (erm_es, ftft).

@@ -1,4 +1,5 @@
 import Foundation
+import FTFTCartography
 import FTFTData
 import FTFTTraining
 
@@ -136,8 +137,8 @@ extension SpecParser {
         let label = try m.optional("label")?.string() ?? kind.rawValue
         let model = try m.required("model")
         note(model)
-        var spec = MethodSpec(label: label, kind: kind, model: try model.string(), reference: nil, mode: "ambiguous",
-                              rate: 0.33, rule: "ftft", ddof: 1, patience: nil)
+        var spec = MethodSpec(label: label, kind: kind, model: try model.string(), reference: nil, mode: .ambiguous,
+                              rate: 0.33, rule: .ftft, ddof: 1, patience: nil)
         func reject(_ key: String, _ reason: String) throws {
             if m.has(key) {
                 throw ExperimentError.invalidValue(file: file, path: YAMLMapping.join(m.path, key), line: m.line, reason: reason)
@@ -147,7 +148,7 @@ extension SpecParser {
             let reference = try m.required("reference")
             note(reference)
             spec.reference = try reference.string()
-            if let v = m.optional("mode") { spec.mode = try v.choice(["ambiguous", "hard", "easy"]) }
+            if let v = m.optional("mode") { spec.mode = try v.oneOf([SelectionMode.ambiguous, .hardToLearn, .easy]) }
             if let v = m.optional("ddof") {
                 spec.ddof = try v.int()
                 guard spec.ddof == 0 || spec.ddof == 1 else { throw v.outOfRange("ddof must be 0 or 1 (got \(spec.ddof))") }
@@ -160,7 +161,7 @@ extension SpecParser {
                 spec.rate = try v.double()
                 guard spec.rate > 0, spec.rate < 1 else { throw v.outOfRange("the rate must be in (0, 1) (got \(spec.rate))") }
             }
-            if let v = m.optional("rule") { spec.rule = try v.choice(["ftft", "exact", "cartography"]) }
+            if let v = m.optional("rule") { spec.rule = try v.oneOf([SelectionRule.ftft, .exact, .cartography]) }
         } else {
             for key in ["rate", "rule"] { try reject(key, "only for methods dm, random_dm and ftft, not \(kind.rawValue)") }
         }

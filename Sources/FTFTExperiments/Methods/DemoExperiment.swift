@@ -15,6 +15,8 @@ public enum DemoExperiment {
         task: {name: embedded, max_length: 64}
         seeds: [0, 1, 2]
         threads: 2
+        # OpenBLAS kernel, pinned so that every x86-64 machine with AVX2 computes the same bits (README: reproducing).
+        blas_kernel: Haswell
         models:
           tiny: {scratch: {layers: 1, hidden: 32, heads: 2, intermediate: 128}, learning_rate: 1e-3}
           large: {scratch: {layers: 2, hidden: 64, heads: 4, intermediate: 256}, learning_rate: 1e-3}

@@ -85,12 +85,12 @@ extension ExperimentRunner {
                                       subset: nil, patience: method.patience, referenceRun: nil).rawValue
         case .randomDM:
             let n = task.train.count
-            let indices = try SubsetSelection.randomIndices(count: n, rate: method.rate, rule: method.rule, seed: seed)
+            let indices = SubsetSelection.randomIndices(count: n, rate: method.rate, rule: method.rule, seed: seed)
             events(.selected(title: method.label, seed: seed, count: indices.count, pool: n))
             let identity = try subsetIdentity(method, seed: seed)
             let main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
                                  subset: identity.map { ($0, indices) }, patience: nil, referenceRun: nil)
-            let spec = SelectionSpec(mode: "random", rate: method.rate, rule: method.rule, seed: seed)
+            let spec = SelectionSpec(mode: .random, rate: method.rate, rule: method.rule, seed: seed)
             if try store.selection(run: main, spec: spec, dataMap: nil) == nil {
                 try store.saveSelection(run: main, dataMap: nil, spec: spec, poolCount: n, exampleIndices: indices,
                                         exampleIDs: indices.map { task.train.examples[$0].id })

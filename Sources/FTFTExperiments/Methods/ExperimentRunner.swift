@@ -1,4 +1,5 @@
 import Foundation
+import FTFTBuildInfo
 import FTFTData
 import FTFTEncoder
 import FTFTStore
@@ -114,14 +115,14 @@ public final class ExperimentRunner {
         let recipe = try recipe(model)
         return RunConfiguration(task: TaskIdentity(task), model: recipe.identity, tokenizer: recipe.encoder.identity,
                                 numLabels: recipe.config.numLabels, training: trainingConfiguration(recipe), seed: seed,
-                                subset: subset, patience: patience)
+                                subset: subset, patience: patience, kernelPath: kernelPath.rawValue)
     }
 
     func subsetIdentity(_ method: MethodSpec, seed: UInt64) throws -> SubsetIdentity? {
         switch method.kind {
         case .erm, .ermES: return nil
         case .randomDM:
-            return SubsetIdentity(kind: "random", referenceSHA256: nil, mode: "random", rate: method.rate, rule: method.rule,
+            return SubsetIdentity(kind: "random", referenceSHA256: nil, mode: .random, rate: method.rate, rule: method.rule,
                                   ddof: nil, randomSeed: seed)
         case .dm, .ftft:
             let reference = try configuration(model: method.reference ?? "", seed: seed, subset: nil, patience: nil)
@@ -133,8 +134,9 @@ public final class ExperimentRunner {
     var provenance: RunProvenance {
         RunProvenance(swiftCompiler: RunProvenance.compilerVersion,
                       operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString,
-                      blasConfiguration: BLASRuntime.configuration, blasCoreName: BLASRuntime.coreName, threads: spec.threads,
-                      dataFiles: task.fileSHA256, gitCommit: RunProvenance.gitCommit(), experimentFile: specFile)
+                      blasConfiguration: BLASRuntime.configuration, blasCoreName: BLASRuntime.coreName,
+                      blasBuild: BLASRuntime.build, threads: spec.threads,
+                      dataFiles: task.fileSHA256, gitCommit: BuildInfo.gitCommit, experimentFile: specFile)
     }
 
     var phaseRunner: PhaseRunner {

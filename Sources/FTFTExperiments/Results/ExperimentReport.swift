@@ -14,6 +14,7 @@ public struct ExperimentReport {
             "Reported checkpoint: the last one for full-length methods; for early-stopped methods (ERM(ES), FTFT) the best by the mean OOD-dev metric (\(results.task.oodDev.map(\.name).joined(separator: ", "))), patience counted in evaluations.",
             "OOD avg = mean of \(results.averagedTestNames.joined(separator: ", ")).",
             "Compute = 100 × training FLOPs counted at the GEMM wrapper (reference run + main run up to its stop) / those of ERM of \(spec.computeUnit) with the same seed. Evaluation is not included (reported in the ledger). The paper estimate is 100 × (N_ref + N_main × steps/max_steps) / N_unit with N = the encoders' non-embedding weight matrices.",
+            results.blasLine,
             "Every run: \(spec.training.maxSteps) max steps, batch \(spec.training.batchSize), warmup \(spec.training.warmupRate) of the full budget, evaluation every \(spec.training.evalInterval) steps and at the last; early-stopped runs keep the full-length learning-rate schedule.",
         ]
     }
@@ -48,6 +49,7 @@ public struct ExperimentReport {
         var text = results.comparisonTable().plain
         let stopping = results.earlyStoppingTable()
         if !stopping.rows.isEmpty { text += "\n" + stopping.plain }
+        text += "\n" + results.blasLine + "\n"
         return text
     }
 }

@@ -19,6 +19,12 @@ public struct SeedResult: Sendable {
     public var unit: ComputeEntry
     public var selectedCount: Int?
     public var poolCount: Int?
+    /// The OpenBLAS builds and kernels of the runs behind this result (main, reference, compute unit), distinct, in
+    /// that order: results are bit-identical only for the same ones.
+    public var blas: [BLASIdentity] = []
+    /// SHA-256 (hex) over the main run's logits at the reported checkpoint, all sets in name order, as float32 bits:
+    /// equal fingerprints mean bit-identical predictions. nil when the store keeps no logits.
+    public var reportedLogitsSHA256: String?
 
     /// Compute relative to ERM of the unit model = 100, from the FLOPs counted at the GEMM wrapper:
     /// reference training (if any) + main training up to where it stopped.
@@ -37,6 +43,48 @@ public struct SeedResult: Sendable {
     public func parameterEstimate(maxSteps: Int) -> Double {
         RelativeCompute.parameterEstimate(referenceParameters: reference?.parameterCount, mainParameters: main.parameterCount,
                                           mainFraction: Double(main.steps) / Double(maxSteps), unitParameters: unit.parameterCount)
+    }
+}
+
+/// The OpenBLAS build (without the kernel's name) and kernel a run was made with, from its provenance.
+public struct BLASIdentity: Sendable, Hashable, CustomStringConvertible {
+    public var build: String
+    public var kernel: String
+
+    public init(build: String, kernel: String) {
+        self.build = build
+        self.kernel = kernel
+    }
+
+    /// nil when the provenance does not record the kernel.
+    public init?(provenanceJSON: String) {
+        struct Stored: Decodable { var blasConfiguration: String?; var blasCoreName: String?; var blasBuild: String? }
+        guard let stored = try? JSONDecoder().decode(Stored.self, from: Data(provenanceJSON.utf8)),
+              let kernel = stored.blasCoreName else { return nil }
+        let build = stored.blasBuild ?? stored.blasConfiguration.map {
+            $0.split(separator: " ").filter { $0.lowercased() != kernel.lowercased() }.joined(separator: " ")
+        } ?? "OpenBLAS (build not recorded)"
+        self.init(build: build, kernel: kernel)
+    }
+
+    public var description: String { "\(build), kernel \(kernel)" }
+}
+
+extension ExperimentResults {
+    /// Every distinct OpenBLAS build and kernel behind the results, in order of first use.
+    public var blasIdentities: [BLASIdentity] {
+        var all: [BLASIdentity] = []
+        for method in methods { for seed in method.seeds { for b in seed.blas where !all.contains(b) { all.append(b) } } }
+        return all
+    }
+
+    /// One line naming them, for reports and tables.
+    public var blasLine: String {
+        let all = blasIdentities
+        if all.isEmpty { return "OpenBLAS build and kernel: not recorded" }
+        return "Made with " + all.map(\.description).joined(separator: "; ")
+            + (all.count > 1 ? " (mixed: runs with different builds or kernels are not bit-comparable)" : "")
+            + ". Results are bit-identical for the same seed, ftft commit, OpenBLAS build and kernel, whatever the thread count."
     }
 }
 
@@ -127,11 +175,19 @@ public struct ExperimentResults: Sendable {
             postHoc = EarlyStopping.postHoc(criterion: criteria, patience: patience)
         }
         let mainCompute = try RunResults.compute(store: store, run: main)
+        let runs = [main] + [entry.referenceRun, entry.unitRun].compactMap { $0.map(RunID.init) }
+        var blas: [BLASIdentity] = []
+        for run in runs {
+            if let identity = BLASIdentity(provenanceJSON: try store.run(run).provenanceJSON), !blas.contains(identity) {
+                blas.append(identity)
+            }
+        }
         return SeedResult(
             seed: entry.seed, mainRun: main, checkpoints: checkpoints, reported: reported, mainSteps: mainCompute.steps,
             checkpointsTrained: checkpoints.count, postHoc: postHoc, main: mainCompute,
             reference: try entry.referenceRun.map { try RunResults.compute(store: store, run: RunID($0)) },
             unit: try RunResults.compute(store: store, run: RunID(entry.unitRun)), selectedCount: entry.selectedCount,
-            poolCount: entry.poolCount)
+            poolCount: entry.poolCount, blas: blas,
+            reportedLogitsSHA256: try RunResults.logitsFingerprint(store: store, run: main, step: reported.step))
     }
 }

@@ -30,7 +30,7 @@ extension PaperTable {
 
     /// The Markdown page for this table: this project's rows, then the paper's published rows of the same table
     /// (`published`: the CSV text of paper-tables/published/<name>.csv, if there is one), on the same columns.
-    public func markdown(published: String?, title: String) -> String {
+    public func markdown(published: String?, title: String, blasLine: String? = nil) -> String {
         let metricColumns = header.filter { $0.hasSuffix("_acc") || $0.hasSuffix("_macro_f1") }
         let shown = ["method", "main_model", "ref_model", "compute"] + metricColumns + ["ood_avg", "seeds"]
         func project(_ header: [String], _ rows: [[String]], columns: [String]) -> TextTable {
@@ -41,6 +41,7 @@ extension PaperTable {
         var text = "# \(title)\n\n"
         text += "## This project (`\(name).csv`)\n\nMetrics in percent, mean over seeds (standard deviations in the CSV); compute relative to ERM of the compute-unit model = 100, from counted FLOPs.\n\n"
         text += project(header, rows, columns: shown).markdown + "\n"
+        if let blasLine { text += blasLine + " Per-seed values: `\(name)_per_seed.csv`.\n\n" }
         if let published {
             let (pubHeader, pubRows) = Self.parseCSV(published)
             let columns = ["method", "main_model", "ref_model", "compute"] + metricColumns.filter { pubHeader.contains($0) }

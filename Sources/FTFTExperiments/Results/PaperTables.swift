@@ -72,7 +72,7 @@ extension ExperimentResults {
         var header = ["row", "section", "method", "main_model", "ref_model", "compute", validation] + ordered.map(\.1)
         header += [validation + "_std"] + ordered.map { $0.1 + "_std" }
         header += ["ood_avg", "ood_avg_std", "compute_std", "compute_paper_estimate", "main_steps", "checkpoints_trained", "seeds",
-                   "source"]
+                   "source", "blas_build", "blas_kernel"]
         func cell(_ s: SeedSummary, _ std: Bool, scale: Double = 100) -> String {
             let x = std ? s.standardDeviation : s.mean
             return x.isFinite ? String(format: "%.2f", x * scale) : ""
@@ -92,8 +92,52 @@ extension ExperimentResults {
                     cell(m.summary { Double($0.mainSteps) }, false, scale: 1),
                     cell(m.summary { Double($0.checkpointsTrained) }, false, scale: 1), "\(m.seeds.count)",
                     "ftft run \(spec.name): \(m.method.label)"]
+            row += Self.blasCells(m.seeds.flatMap(\.blas))
             rows.append(row)
         }
         return PaperTable(name: paperTableName, header: header, rows: rows)
+    }
+
+    /// The same results seed by seed (`<table>_per_seed.csv`): every cell of the mean ± sd table for each seed, the
+    /// runs they come from, the OpenBLAS build and kernel, and a fingerprint of the reported checkpoint's logits —
+    /// what `scripts/reproduce.sh` compares, cell by cell, with a rerun.
+    public func perSeedTable() -> PaperTable {
+        let validation = Self.paperColumn(set: validationName, split: "val", metric: task.validation.metric.rawValue)
+        var tests = task.oodTest.map { ($0.name, Self.paperColumn(set: $0.name, split: "test", metric: $0.metric.rawValue)) }
+        if task.name == "hsd" { tests.sort { $0.1 < $1.1 } }
+        let ordered = tests.filter { averagedTestNames.contains($0.0) } + tests.filter { !averagedTestNames.contains($0.0) }
+        let header = ["row", "method", "main_model", "ref_model", "seed", "compute", validation] + ordered.map(\.1)
+            + ["ood_avg", "compute_paper_estimate", "main_steps", "checkpoints_trained", "main_run", "reference_run",
+               "blas_build", "blas_kernel", "reported_logits_sha256"]
+        func cell(_ x: Double?, scale: Double = 100) -> String {
+            guard let x, x.isFinite else { return "" }
+            return String(format: "%.2f", x * scale)
+        }
+        var rows: [[String]] = []
+        for (i, m) in methods.enumerated() {
+            let (_, method, reference) = Self.paperRow(m.method)
+            for s in m.seeds {
+                var row = ["\(i + 1)", method, m.method.model, reference, "\(s.seed)", cell(s.countedCompute, scale: 1),
+                           cell(s.reported.dev[validationName])]
+                row += ordered.map { name, _ in cell(s.reported.test[name]) }
+                row += [cell(oodAverage(s.reported)), cell(s.parameterEstimate(maxSteps: spec.training.maxSteps), scale: 1),
+                        "\(s.mainSteps)", "\(s.checkpointsTrained)", "\(s.mainRun.rawValue)",
+                        s.reference.map { "\($0.run.rawValue)" } ?? ""]
+                row += Self.blasCells(s.blas)
+                row += [s.reportedLogitsSHA256 ?? ""]
+                rows.append(row)
+            }
+        }
+        return PaperTable(name: paperTableName + "_per_seed", header: header, rows: rows)
+    }
+
+    /// `blas_build` and `blas_kernel` cells: the distinct values, joined by "; " when several.
+    static func blasCells(_ identities: [BLASIdentity]) -> [String] {
+        var builds: [String] = [], kernels: [String] = []
+        for b in identities {
+            if !builds.contains(b.build) { builds.append(b.build) }
+            if !kernels.contains(b.kernel) { kernels.append(b.kernel) }
+        }
+        return [builds.joined(separator: "; "), kernels.joined(separator: "; ")]
     }
 }

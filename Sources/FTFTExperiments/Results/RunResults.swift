@@ -1,4 +1,5 @@
 import FTFTData
+import FTFTIO
 import FTFTStore
 
 /// One evaluation of a run: each set's metric as stored (rounded to 4 decimals, as FTFT stores it) and the
@@ -42,6 +43,22 @@ public enum RunResults {
         var best: CheckpointResult?
         for c in checkpoints where best == nil || c.criterion > best?.criterion ?? -.infinity { best = c }
         return best
+    }
+
+    /// SHA-256 (hex) over the logits `run` stored at `step`, every set in (split, name) order, each value as its
+    /// little-endian float32 bits; nil when none are stored.
+    public static func logitsFingerprint(store: RunStore, run: RunID, step: Int) throws -> String? {
+        let sets = try store.evaluations(run: run).filter { $0.step == step }
+            .sorted { ($0.split.rawValue, $0.dataset) < ($1.split.rawValue, $1.dataset) }
+        var bytes: [UInt8] = []
+        for e in sets {
+            guard let logits = try store.evaluationLogits(run: run, step: step, split: e.split, dataset: e.dataset) else {
+                return nil
+            }
+            bytes += Array("\(e.split.rawValue)/\(e.dataset)/\(logits.classes):".utf8)
+            for v in logits.values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+        }
+        return sets.isEmpty ? nil : SHA256.hex(of: bytes)
     }
 
     /// The training-phase ledger entry of a run.

@@ -6,18 +6,13 @@ import FTFTStore
 public enum StoreDynamics {
     /// The dynamics recorded in the training pass, or, if the run has none, from end-of-epoch passes.
     public static func trainingDynamics(store: RunStore, run: RunID) throws -> TrainingDynamics {
-        var mode = DynamicsMode.trainingPass
+        var mode = RecordingMode.trainingPass
         if try store.recordedEpochs(run: run, mode: .trainingPass).isEmpty {
-            guard try !store.recordedEpochs(run: run, mode: .endOfEpochPass).isEmpty else {
+            guard try !store.recordedEpochs(run: run, mode: .epochEndEvaluation).isEmpty else {
                 throw ExperimentError.unavailable(what: "training dynamics of \(run)", reason: "the run recorded no complete epoch")
             }
-            mode = .endOfEpochPass
+            mode = .epochEndEvaluation
         }
-        let recorded = try store.dynamics(run: run, mode: mode)
-        return try TrainingDynamics(
-            exampleIDs: recorded.exampleIDs, goldLabels: recorded.golds, classCount: recorded.classes,
-            epochCount: recorded.epochs.count, logits: recorded.logits,
-            metadata: DynamicsMetadata(mode: mode == .trainingPass ? .trainingPass : .epochEndEvaluation,
-                                       source: "ftft run store \(store.path), \(run)"))
+        return try store.trainingDynamics(run: run, mode: mode).dynamics
     }
 }

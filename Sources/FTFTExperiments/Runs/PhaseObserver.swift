@@ -1,4 +1,5 @@
 import Foundation
+import FTFTCartography
 import FTFTEncoder
 import FTFTStore
 import FTFTTraining
@@ -20,15 +21,17 @@ struct PhaseState: Codable {
     static let metadataKey = "ftft_phase_state"
 }
 
-/// One epoch's training dynamics as they arrive, batch by batch, in processing order.
+/// The rows of the unfinished epoch's training dynamics, in processing order, as a checkpoint keeps them
+/// (`StoreDynamicsRecorder.pendingRows`; recorded again on resume).
 struct PendingEpoch: Codable {
     var epoch = 0
     var exampleIndices: [Int] = []
     var logits: [Float] = []
 }
 
-/// The trainer's observer for one run of the pipeline: records training dynamics per epoch in the store
-/// (one transaction per completed epoch; an incomplete last epoch is dropped, FTFT's rule, method.md §2.1),
+/// The trainer's observer for one run of the pipeline: records training dynamics through the store's
+/// `DynamicsRecording` (one transaction per completed epoch; an incomplete last epoch is dropped, FTFT's rule,
+/// method.md §2.1),
 /// evaluates the sets the evaluation policy asks for at each checkpoint and stores the results, stops live when
 /// the early-stopping monitor says so, tallies the compute ledger batch by batch and the time split, and writes a
 /// resumable checkpoint after each evaluation.
@@ -39,9 +42,8 @@ final class PhaseObserver: TrainingObserver {
     let flops: BertFLOPs
     /// Token count of each training example, by example index.
     let lengths: [Int: Int]
-    /// Id and gold label of each training example, by example index.
-    let ids: [Int: String]
-    let golds: [Int: Int]
+    /// Records the training pass's dynamics (every batch checked against the run's examples).
+    let recorder: StoreDynamicsRecorder
     let keepLogits: Bool
     let policy: EvaluationPolicy
     let checkpointPath: String
@@ -60,19 +62,23 @@ final class PhaseObserver: TrainingObserver {
 
     init(store: RunStore, run: RunID, suite: EvaluationSuite, flops: BertFLOPs, examples: [EncodedExample], ids: [Int: String],
          keepLogits: Bool, policy: EvaluationPolicy, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
-         started: ContinuousClock.Instant = .now, earlierPhaseSeconds: Double = 0, events: @escaping (PipelineEvent) -> Void) {
+         classCount: Int, started: ContinuousClock.Instant = .now, earlierPhaseSeconds: Double = 0,
+         events: @escaping (PipelineEvent) -> Void) throws {
         self.store = store
         self.run = run
         self.suite = suite
         self.flops = flops
-        var lengths: [Int: Int] = [:], golds: [Int: Int] = [:]
-        for e in examples {
-            lengths[e.index] = e.inputIds.count
-            golds[e.index] = Int(e.label)
-        }
+        var lengths: [Int: Int] = [:]
+        for e in examples { lengths[e.index] = e.inputIds.count }
         self.lengths = lengths
-        self.golds = golds
-        self.ids = ids
+        recorder = try StoreDynamicsRecorder(
+            store: store, run: run, mode: .trainingPass, classCount: classCount,
+            examples: try examples.map { e in
+                guard let id = ids[e.index] else {
+                    throw ExperimentError.unavailable(what: "training example \(e.index) of \(run)", reason: "it has no id")
+                }
+                return (e.index, id, Int(e.label))
+            })
         self.keepLogits = keepLogits
         self.policy = policy
         self.checkpointPath = checkpointPath
@@ -81,6 +87,17 @@ final class PhaseObserver: TrainingObserver {
         segmentStart = started
         self.earlierPhaseSeconds = earlierPhaseSeconds
         self.events = events
+        // The unfinished epoch's rows the checkpoint kept, recorded again.
+        let pending = state.pending
+        if !pending.exampleIndices.isEmpty {
+            let labels = try pending.exampleIndices.map { index in
+                guard let gold = recorder.goldLabel(ofIndex: index) else {
+                    throw ExperimentError.unavailable(what: checkpointPath, reason: "its pending dynamics name training row \(index), not in this run")
+                }
+                return gold
+            }
+            try recorder.record(epoch: pending.epoch, exampleIndices: pending.exampleIndices, logits: pending.logits, labels: labels)
+        }
     }
 
     /// Runs a store write, adding its wall time to the split.
@@ -91,14 +108,17 @@ final class PhaseObserver: TrainingObserver {
     }
 
     func didUpdate(_ update: TrainingUpdate, trainer: Trainer) throws {
-        let sizes = update.exampleIndices.map { lengths[$0] ?? 0 }
+        // The recorder refuses a row that is not one of this run's examples, or a label that is not its gold label.
+        try recorder.record(epoch: update.epoch, exampleIndices: update.exampleIndices, logits: update.logits,
+                            labels: update.labels.map { Int($0) })
+        let sizes = try update.exampleIndices.map { index in
+            guard let length = lengths[index] else {
+                throw ExperimentError.unavailable(what: "the length of training row \(index) in \(run)", reason: "it is not one of the run's examples")
+            }
+            return length
+        }
         state.compute.addTrainingBatch(flops: flops, batchSize: sizes.count, length: sizes.max() ?? 0,
                                        realTokens: sizes.reduce(0, +))
-        if state.pending.epoch != update.epoch || state.pending.exampleIndices.isEmpty {
-            state.pending = PendingEpoch(epoch: update.epoch)
-        }
-        state.pending.exampleIndices += update.exampleIndices
-        state.pending.logits += update.logits
     }
 
     /// The early-stopping sets first (the criterion decides what else is needed); then, under `.reported`, the
@@ -137,16 +157,12 @@ final class PhaseObserver: TrainingObserver {
     }
 
     func epochDidEnd(epoch: Int, isComplete: Bool, examplesSeen: Int, trainer: Trainer) throws {
-        defer { state.pending = PendingEpoch(epoch: epoch + 1) }
-        guard isComplete, state.pending.epoch == epoch, !state.pending.exampleIndices.isEmpty else { return }
-        let indices = state.pending.exampleIndices
-        let rows = DynamicsRows(exampleIndices: indices, exampleIDs: indices.map { ids[$0] ?? String($0) },
-                                golds: indices.map { golds[$0] ?? 0 }, classes: trainer.model.numLabels,
-                                logits: state.pending.logits)
-        try storeWrite {
-            try store.appendEpoch(run: run, epoch: epoch, mode: .trainingPass, completedSteps: trainer.position.completedSteps,
-                                  rows: rows)
+        guard isComplete, recorder.current?.epoch == epoch else {
+            recorder.dropCurrentEpoch()
+            return
         }
+        recorder.completedSteps = trainer.position.completedSteps
+        _ = try storeWrite { try recorder.finishEpoch(epoch) }
     }
 
     func stepDidFinish(trainer: Trainer) throws {
@@ -164,6 +180,9 @@ final class PhaseObserver: TrainingObserver {
 
     func saveCheckpoint(_ trainer: Trainer) throws {
         state.times.phaseWallSeconds = earlierPhaseSeconds + wallSeconds(since: segmentStart)
+        let pending = recorder.pendingRows
+        state.pending = PendingEpoch(epoch: pending?.epoch ?? 0, exampleIndices: pending?.exampleIndices ?? [],
+                                     logits: pending?.logits ?? [])
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let json = String(decoding: try encoder.encode(state), as: UTF8.self)

@@ -1,4 +1,5 @@
 import Foundation
+import FTFTData
 import FTFTEncoder
 import FTFTIO
 import FTFTStore
@@ -83,6 +84,9 @@ struct PhaseRunner {
         let sha = RunStore.configurationSHA256(json)
         if let done = try finishedRun(sha: sha, policy: request.policy) {
             events(.phaseReused(request.phase, run: done.id))
+            if let warning = Self.blasMismatch(done.provenanceJSON, of: done.id, current: self.provenance, reusing: true, phase: request.phase) {
+                events(.note(warning))
+            }
             return Outcome(run: done.id, reused: true)
         }
         let existing = try runToContinue(sha: sha, policy: request.policy)
@@ -101,6 +105,10 @@ struct PhaseRunner {
                 events(.note("\(request.phase.title) (seed \(request.phase.seed)): \(existing.run.id) was recorded with evaluation: \(Self.policy(of: existing.run).rawValue), which lacks what evaluation: \(request.policy.rawValue) records; training it again from the start (the same computation) to record it"))
             } else {
                 events(.note(Self.resumeNote(request.phase, existing.run, checkpoint: checkpointPath(existing.run.id))))
+            }
+            if !existing.restart, let warning = Self.blasMismatch(existing.run.provenanceJSON, of: existing.run.id,
+                                                                   current: self.provenance, reusing: false, phase: request.phase) {
+                events(.note(warning))
             }
             // What the run's records will hold from now on: the new policy (a resume under a weaker policy
             // records less from here on; under a policy that is not covered the run starts over).
@@ -133,6 +141,30 @@ struct PhaseRunner {
         object["evaluation"] = policy.rawValue
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A warning when `run` was made with another OpenBLAS build or kernel than this process runs: results are
+    /// bit-identical only for the same build and kernel, so a reused run's numbers are not what this process would
+    /// compute, and a resumed run's continuation is not bit-identical to an uninterrupted run. nil when they match
+    /// (or the stored provenance cannot be read — then nothing is claimed either way).
+    static func blasMismatch(_ provenanceJSON: String, of run: RunID, current: RunProvenance, reusing: Bool,
+                             phase: PhaseDescription) -> String? {
+        struct Stored: Decodable { var blasConfiguration: String?; var blasCoreName: String?; var blasBuild: String? }
+        guard let stored = try? JSONDecoder().decode(Stored.self, from: Data(provenanceJSON.utf8)),
+              let storedCore = stored.blasCoreName else { return nil }
+        let storedBuild = stored.blasBuild ?? stored.blasConfiguration.map {
+            $0.split(separator: " ").filter { $0.lowercased() != storedCore.lowercased() }.joined(separator: " ")
+        }
+        let sameCore = storedCore.lowercased() == current.blasCoreName.lowercased()
+        let sameBuild = storedBuild == nil || current.blasBuild == nil || storedBuild == current.blasBuild
+        if sameCore && sameBuild { return nil }
+        let then = "\(storedBuild ?? "OpenBLAS (build not recorded)"), kernel \(storedCore)"
+        let now = "\(current.blasBuild ?? current.blasConfiguration), kernel \(current.blasCoreName)"
+        let consequence = reusing
+            ? "its results are reused as they are, but this process would not compute the same bits"
+            : "its continuation will not be bit-identical to an uninterrupted run"
+        return "ftft: warning: \(phase.title) (seed \(phase.seed)): \(run) was made with \(then); this process runs "
+            + "\(now) — \(consequence) (pin the kernel with --blas-kernel \(storedCore) to match)"
     }
 
     /// What `ftft run` says before it continues an unfinished run (printed even when stderr is not a terminal).
@@ -188,16 +220,21 @@ struct PhaseRunner {
         state.times.dataPreparationWallSeconds += times.dataPreparationWallSeconds
         state.times.checkpointWallSeconds += times.checkpointWallSeconds
         state.times.storeWriteWallSeconds += times.storeWriteWallSeconds
-        let observer = PhaseObserver(
+        let observer = try PhaseObserver(
             store: store, run: run, suite: request.suite, flops: BertFLOPs(config: recipe.config), examples: request.examples,
             ids: request.ids, keepLogits: storeLogits, policy: request.policy, checkpointPath: path, phase: request.phase,
-            state: state, started: started, earlierPhaseSeconds: earlierPhaseSeconds, events: events)
+            state: state, classCount: recipe.config.numLabels, started: started, earlierPhaseSeconds: earlierPhaseSeconds,
+            events: events)
         observer.interruptAfterStep = interruptAfterStep
         events(.phaseStarted(request.phase, run: run, resumedAtStep: resumedAt))
         let phase = request.phase
         defer { lastCheckpointStep = observer.lastCheckpointStep ?? lastCheckpointStep }
         let outcome = try trainer.run(observer: observer) { progress in events(.step(phase, progress)) }
-        try store.recordCompute(observer.ledgerEntry(trainer))
+        let ledger = observer.ledgerEntry(trainer)
+        try store.recordCompute(ledger)
+        // Counted = exact, on every run (the compute ledger's claim): a mismatch fails the phase, with the ledger
+        // kept in the store as evidence.
+        try observer.state.compute.requireCountedEqualsExact(run: "\(run)")
         if !keepCheckpoints { try? FileManager.default.removeItem(atPath: path) }
         try store.updateStatus(run: run, to: .finished)
         events(.phaseFinished(request.phase, run: run, steps: outcome.completedSteps, stoppedEarly: outcome.stoppedEarly,
