@@ -85,6 +85,7 @@ struct EvaluationPolicyTests {
             if case .phaseStarted = event { log.started += 1 }
             if case .phaseReused = event { log.reused += 1 }
         }
+        again.kernelPath = .reference   // part of a run's identity, as the fixture's
         _ = try again.run()
         #expect(log.started == 0 && log.reused > 0)
 
