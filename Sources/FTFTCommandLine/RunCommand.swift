@@ -31,6 +31,9 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Override the file's seeds (comma-separated).")
     var seeds: String?
 
+    @Option(name: .long, help: "Override the file's evaluation policy: reported (the OOD dev sets at every checkpoint, the others where a checkpoint can be reported) or every_checkpoint (every set at every checkpoint: learning curves).")
+    var evaluation: String?
+
     @Flag(name: .customLong("dry-run"), help: "Load and check everything (data, tokenizers, weights), print which runs would be trained, resumed or reused, and stop.")
     var dryRun = false
 
@@ -49,6 +52,9 @@ public struct RunCommand: ParsableCommand {
         if let maxStoreBytes, maxStoreBytes < 1 { throw ValidationError("--max-store-bytes must be positive") }
         if BertClassifier.KernelPath(rawValue: kernels) == nil { throw ValidationError("--kernels must be fused or reference") }
         if let seeds, parseSeeds(seeds) == nil { throw ValidationError("--seeds must be non-negative integers separated by commas") }
+        if let evaluation, EvaluationPolicy(rawValue: evaluation) == nil {
+            throw ValidationError("--evaluation must be reported or every_checkpoint")
+        }
     }
 
     public func run() throws {
@@ -59,6 +65,7 @@ public struct RunCommand: ParsableCommand {
             spec.blasKernel = blasKernel.requested(fromFile: spec.blasKernel)
             if let threads { spec.threads = threads }
             if let seeds, let list = parseSeeds(seeds) { spec.seeds = list }
+            if let evaluation, let policy = EvaluationPolicy(rawValue: evaluation) { spec.training.evaluation = policy }
             if dryRun {
                 let runner = try ExperimentRunner(spec: spec, outputDirectory: output, specFile: experiment)
                 // The kernel path is part of every run's identity: plan with the one the run would use.
