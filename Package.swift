@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["FTFTStore", "FTFTCartography", "FTFTTestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTData", "FTFTEncoder", "FTFTStore", "FTFTTestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: [
-            "FTFTCommandLine", "FTFTExperiments", "FTFTCartography", "FTFTStore", "FTFTTensors", "FTFTTestSupport",
+            "FTFTCommandLine", "FTFTExperiments", "FTFTCartography", "FTFTStore", "FTFTTensors", "FTFTTraining", "FTFTTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ReliabilityTests", dependencies: [
