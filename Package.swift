@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["FTFTData", "FTFTIO", "FTFTDeterminism", "FTFTTestSupport"]),
         .testTarget(name: "CartographyTests", dependencies: ["FTFTCartography", "FTFTIO", "FTFTDeterminism", "FTFTTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["FTFTStore", "FTFTCartography", "FTFTTestSupport"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTData", "FTFTEncoder", "FTFTStore", "FTFTTestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTData", "FTFTEncoder", "FTFTStore", "FTFTTraining", "FTFTTestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: [
             "FTFTCommandLine", "FTFTExperiments", "FTFTCartography", "FTFTStore", "FTFTTensors", "FTFTTraining", "FTFTTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

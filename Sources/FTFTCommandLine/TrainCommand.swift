@@ -52,6 +52,24 @@ public struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Training batch size.")
     var batchSize: Int = 32
 
+    @Option(name: .long, help: "Training batches: random (FTFT's) or length_grouped (shuffled, then sorted by length within mega-batches of --mega-batch-mult batches; far less padding).")
+    var batching: String = "random"
+
+    @Option(name: .customLong("mega-batch-mult"), help: "With --batching length_grouped: batches per mega-batch (k). (default: 50)")
+    var megaBatchMult: Int?
+
+    @Option(name: .long, help: "Which sets at which checkpoints: reported (the OOD dev sets at every checkpoint, the others where a checkpoint can be reported) or every_checkpoint (learning curves of every set).")
+    var evaluation: String = "reported"
+
+    @Option(name: .customLong("eval-order"), help: "Evaluation batches in length order (less padding) or data_set order (FTFT's loop).")
+    var evalOrder: String = "length"
+
+    @Option(name: .customLong("eval-batch-tokens"), help: "At most this many padded tokens per evaluation batch (0: no bound). (default: 8192)")
+    var evalBatchTokens: Int?
+
+    @Option(name: .customLong("eval-batch-size"), help: "At most this many examples per evaluation batch (default: no bound; FTFT's loop: 64 with --eval-order data_set).")
+    var evalBatchSize: Int?
+
     @Option(name: .long, help: "Stop early after this many evaluations without improvement of the mean OOD-dev metric.")
     var patience: Int?
 
@@ -79,6 +97,20 @@ public struct TrainCommand: ParsableCommand {
         }
         if threads < 1 { throw ValidationError("--threads must be positive") }
         guard parseSeeds(seeds) != nil else { throw ValidationError("--seeds must be non-negative integers separated by commas") }
+        guard ["random", "length_grouped"].contains(batching) else { throw ValidationError("--batching must be random or length_grouped") }
+        if megaBatchMult != nil && batching != "length_grouped" {
+            throw ValidationError("--mega-batch-mult needs --batching length_grouped")
+        }
+        if let megaBatchMult, megaBatchMult < 1 { throw ValidationError("--mega-batch-mult must be positive") }
+        guard ["reported", "every_checkpoint"].contains(evaluation) else {
+            throw ValidationError("--evaluation must be reported or every_checkpoint")
+        }
+        guard ["length", "data_set"].contains(evalOrder) else { throw ValidationError("--eval-order must be length or data_set") }
+        if let evalBatchTokens, evalBatchTokens < 0 { throw ValidationError("--eval-batch-tokens must not be negative") }
+        if evalBatchTokens == 0 && evalBatchSize == nil {
+            throw ValidationError("--eval-batch-tokens 0 (no bound) needs --eval-batch-size")
+        }
+        if let evalBatchSize, evalBatchSize < 1 { throw ValidationError("--eval-batch-size must be positive") }
     }
 
     func scratchDimensions(_ text: String) -> [Int]? {
@@ -111,13 +143,23 @@ public struct TrainCommand: ParsableCommand {
             threads: \(threads)
             models:
               main: \(model)
-            training: {max_steps: \(maxSteps), batch_size: \(batchSize), eval_interval: \(evalInterval)}
+            training: \(training())
             methods:
               - \(method)
             """
     }
 
     @OptionGroup var blasKernel: BLASKernelOptions
+
+    /// The experiment file's `training` mapping.
+    func training() -> String {
+        var keys = ["max_steps: \(maxSteps)", "batch_size: \(batchSize)", "eval_interval: \(evalInterval)",
+                    "batching: \(batching)", "evaluation: \(evaluation)", "eval_order: \(evalOrder)"]
+        if let megaBatchMult { keys.append("mega_batch_mult: \(megaBatchMult)") }
+        if let evalBatchTokens { keys.append("eval_batch_tokens: \(evalBatchTokens == 0 ? "null" : String(evalBatchTokens))") }
+        if let evalBatchSize { keys.append("eval_batch_size: \(evalBatchSize)") }
+        return "{" + keys.joined(separator: ", ") + "}"
+    }
 
     public func run() throws {
         try reportingErrors {

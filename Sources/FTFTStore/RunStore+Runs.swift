@@ -94,6 +94,22 @@ extension RunStore {
         }
     }
 
+    /// Replaces a run's provenance (e.g. when a run is continued under another evaluation policy). Throws
+    /// `invalidInput` if it is not valid JSON.
+    public func updateProvenance(run: RunID, provenanceJSON: String) throws {
+        let operation = "updateProvenance(\(run))"
+        guard (try? JSONSerialization.jsonObject(with: Data(provenanceJSON.utf8), options: [.fragmentsAllowed])) != nil else {
+            throw invalid(operation, field: "provenanceJSON", "not valid JSON")
+        }
+        try write(operation) { db in
+            guard var record = try RunRecord.fetchOne(db, key: run.rawValue) else {
+                throw StoreError.notFound(path: path, what: "\(run) (\(operation))")
+            }
+            record.provenanceJSON = provenanceJSON
+            try record.update(db)
+        }
+    }
+
     public func run(_ id: RunID) throws -> Run {
         try read("run(\(id.rawValue))") { db in
             guard let record = try RunRecord.fetchOne(db, key: id.rawValue) else {
@@ -110,6 +126,17 @@ extension RunStore {
             var request = RunRecord.order(Column("created_at"), Column("id"))
             if let experiment { request = request.filter(Column("experiment") == experiment) }
             return try request.fetchAll(db).map { try $0.run(path: path) }
+        }
+    }
+
+    /// Every run with this configuration (by SHA-256 of its JSON), in any role and status, newest first.
+    public func runs(configurationSHA256: String) throws -> [Run] {
+        try read("runs(configuration \(configurationSHA256.prefix(12))…)") { db in
+            try RunRecord
+                .filter(Column("configuration_sha256") == configurationSHA256)
+                .order(Column("id").desc)
+                .fetchAll(db)
+                .map { try $0.run(path: path) }
         }
     }
 

@@ -16,6 +16,10 @@ enum StoreSchema {
         migrator.registerMigration("v2-store-shards") { db in
             try db.execute(sql: v2StoreShards)
         }
+        // Registered after the shards' migration: a store made by either branch before they met migrates forward.
+        migrator.registerMigration("v2-ledger-time-split") { db in
+            try db.execute(sql: v2LedgerTimeSplit)
+        }
         return migrator
     }()
 
@@ -198,6 +202,16 @@ extension StoreSchema {
             shard_file TEXT NOT NULL,
             merged_at TEXT NOT NULL
         );
+        """
+
+    /// Where a run's time goes and what its evaluations padded (issue 12). NULL in rows recorded before.
+    static let v2LedgerTimeSplit = """
+        ALTER TABLE compute_entry ADD COLUMN evaluation_tokens_with_padding INTEGER CHECK (evaluation_tokens_with_padding >= 0);
+        ALTER TABLE compute_entry ADD COLUMN evaluation_tokens_without_padding INTEGER CHECK (evaluation_tokens_without_padding >= 0);
+        ALTER TABLE compute_entry ADD COLUMN data_preparation_wall_seconds REAL CHECK (data_preparation_wall_seconds >= 0);
+        ALTER TABLE compute_entry ADD COLUMN checkpoint_wall_seconds REAL CHECK (checkpoint_wall_seconds >= 0);
+        ALTER TABLE compute_entry ADD COLUMN store_write_wall_seconds REAL CHECK (store_write_wall_seconds >= 0);
+        ALTER TABLE compute_entry ADD COLUMN phase_wall_seconds REAL CHECK (phase_wall_seconds >= 0);
         """
 }
 

@@ -215,6 +215,19 @@ import FTFTTestSupport
             evaluationWallSeconds: 1, steps: 0, tokensWithPadding: 0, tokensWithoutPadding: 0, examples: 17)
         try store.recordCompute(pass)
         #expect(try store.ledger(run: run) == [pass, train])  // by phase name; integers beyond 2^53 kept exactly
+        // The time split and evaluation tokens (v2-ledger-time-split): nil stays nil, values round-trip.
+        train.evaluationTokensWithPadding = (1 << 40) + 3
+        train.evaluationTokensWithoutPadding = 7
+        (train.dataPreparationWallSeconds, train.checkpointWallSeconds) = (1.25, 0.5)
+        (train.storeWriteWallSeconds, train.phaseWallSeconds) = (0.125, 20.75)
+        try store.recordCompute(train)
+        #expect(try store.ledger(run: run) == [pass, train])
+        var negativeSplit = train
+        negativeSplit.checkpointWallSeconds = -1
+        #expect(throws: StoreError.self) { try store.recordCompute(negativeSplit) }
+        negativeSplit = train
+        negativeSplit.evaluationTokensWithPadding = -2
+        #expect(throws: StoreError.self) { try store.recordCompute(negativeSplit) }
         train.steps = 1700
         try store.recordCompute(train)
         #expect(try store.ledger(run: run) == [pass, train])

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import FTFTStore
+@testable import FTFTStore
 import FTFTTestSupport
 
 /// The store as other tools see it: the `sqlite3` command reads the schema, the long-form dynamics view, the
@@ -64,5 +64,29 @@ struct SQLiteCommandTests {
         }
         let reader = try RunStore.open(directory: directory.path, access: .readOnly)
         #expect(try reader.dynamicsRowCount(run: run) == 5)
+    }
+
+    /// A store written before the ledger's time split (only v1-initial-schema applied): a reader asks for the
+    /// upgrade, a writer applies v2-ledger-time-split in place, and the old ledger rows read back with the new
+    /// fields nil.
+    @Test func aStoreFromBeforeTheTimeSplitIsUpgradedInPlace() throws {
+        let directory = try PackagePaths.temporaryDirectory("ftft-v1-store")
+        let path = directory.appendingPathComponent(RunStore.fileName).path
+        // (The SQL must not start with "-", which sqlite3 would read as an option: the schema starts with a comment.)
+        let v1 = "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);\n" + StoreSchema.v1 + """
+            INSERT INTO grdb_migrations VALUES ('v1-initial-schema');
+            INSERT INTO run VALUES (1, 'old', 'erm', 'main', 0, 'tiny', '{}', 'abc', '{}', 'finished', NULL, NULL,
+                                    '2024-01-01 00:00:00.000', NULL);
+            INSERT INTO compute_entry VALUES (1, 'train', 10, 60, 70, 70, 5, 0, 1.5, 0.5, 3, 96, 40, 32);
+            """
+        guard try Self.sqlite3(path, v1, readOnly: false) != nil else { return }
+        #expect(throws: StoreError.outdatedSchema(path: path, missingMigrations: ["v2-ledger-time-split"])) {
+            try RunStore.open(directory: directory.path, access: .readOnly)
+        }
+        let store = try RunStore.open(directory: directory.path)
+        #expect(try store.appliedMigrations() == RunStore.knownMigrations)
+        let entry = try #require(try store.ledger(run: RunID(1)).first)
+        #expect(entry.countedTrainingFLOPs == 70 && entry.tokensWithPadding == 96 && entry.trainingWallSeconds == 1.5)
+        #expect(entry.phaseWallSeconds == nil && entry.evaluationTokensWithPadding == nil && entry.dataPreparationWallSeconds == nil)
     }
 }

@@ -32,8 +32,12 @@ import Yams
 //              tokenizer: <path>}
 //     <name>: {pretrained: <model dir>, learning_rate: 2e-5, tokenizer: <path>}
 //   training:                                required
-//     max_steps (required), batch_size: 32, warmup_rate: 0.1, eval_interval (required), eval_batch_size: 64,
-//     adam_eps: 1e-6, weight_decay: 0, max_grad_norm: 1.0 (null = no clipping)
+//     max_steps (required), batch_size: 32, warmup_rate: 0.1, eval_interval (required),
+//     adam_eps: 1e-6, weight_decay: 0, max_grad_norm: 1.0 (null = no clipping),
+//     batching: random | length_grouped, mega_batch_mult: 50 (length_grouped: batches sorted together),
+//     evaluation: reported | every_checkpoint (which sets at which checkpoints, EvaluationPolicy),
+//     eval_order: length | data_set, eval_batch_tokens: 8192 (padded tokens per evaluation batch; null = no
+//     bound), eval_batch_size: null (examples per evaluation batch; FTFT's loop: 64 with eval_order: data_set)
 //   methods:                                 required; a list of
 //     {label, method: erm|erm_es|dm|random_dm|ftft, model, reference (dm, ftft), mode: ambiguous|hard|easy,
 //      rate: 0.33, rule: ftft|exact|cartography, ddof: 1, patience (erm_es, ftft; default 2)}

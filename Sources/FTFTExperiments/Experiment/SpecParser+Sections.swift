@@ -1,6 +1,7 @@
 import Foundation
 import FTFTCartography
 import FTFTData
+import FTFTTraining
 
 // The `models`, `training` and `methods` sections of an experiment file (see ExperimentSpec+Loading.swift for
 // the whole schema).
@@ -75,11 +76,46 @@ extension SpecParser {
             guard positive ? x > 0 : x >= 0 else { throw v.outOfRange("must be \(positive ? "positive" : "at least 0") (got \(x))") }
             return x
         }
+        /// A positive integer, or null for "no limit" (absent: `value`).
+        func limit(_ key: String, default value: Int?) throws -> Int? {
+            guard m.has(key) else { return value }
+            guard let v = m.optional(key) else { return nil }
+            note(v)
+            let n = try v.int()
+            guard n >= 1 else { throw v.outOfRange("must be at least 1, or null for no limit (got \(n))") }
+            return n
+        }
+        let evalBatchSize = try limit("eval_batch_size", default: nil)
+        let evalBatchTokens = try limit("eval_batch_tokens", default: EvaluationBatching.standard.maxTokens)
+        if evalBatchSize == nil && evalBatchTokens == nil {
+            throw ExperimentError.invalidValue(file: file, path: YAMLMapping.join(m.path, "eval_batch_tokens"), line: m.line,
+                                               reason: "evaluation batches need a bound: give eval_batch_size or eval_batch_tokens a number")
+        }
+        let evalOrder = try m.optional("eval_order").map { v in
+            EvaluationBatching.Order(rawValue: try v.choice(EvaluationBatching.Order.allCases.map(\.rawValue))) ?? .length
+        } ?? .length
+        let evaluation = try m.optional("evaluation").map { v in
+            EvaluationPolicy(rawValue: try v.choice(EvaluationPolicy.allCases.map(\.rawValue))) ?? .reported
+        } ?? .reported
+        var batching = TrainingBatching.random
+        let batchingValue = m.optional("batching")
+        if let batchingValue, try batchingValue.choice(["random", "length_grouped"]) == "length_grouped" {
+            batching = .lengthGrouped(megaBatchMult: TrainingBatching.defaultMegaBatchMult)
+        }
+        if let v = m.optional("mega_batch_mult") {
+            guard case .lengthGrouped = batching else {
+                throw v.invalid("only with batching: length_grouped (the number of batches sorted together)")
+            }
+            let k = try v.int()
+            guard k >= 1 else { throw v.outOfRange("must be at least 1 (got \(k))") }
+            batching = .lengthGrouped(megaBatchMult: k)
+        }
         let spec = TrainingSpec(
             maxSteps: try int("max_steps", default: nil, minimum: 1), batchSize: try int("batch_size", default: 32, minimum: 1),
             warmupRate: try real("warmup_rate", default: 0.1, positive: false),
             evalInterval: try int("eval_interval", default: nil, minimum: 1),
-            evalBatchSize: try int("eval_batch_size", default: 64, minimum: 1),
+            evalBatchSize: evalBatchSize, evalBatchTokens: evalBatchTokens, evalOrder: evalOrder, batching: batching,
+            evaluation: evaluation,
             adamEpsilon: try real("adam_eps", default: 1e-6, positive: true),
             weightDecay: try real("weight_decay", default: 0, positive: false),
             maxGradNorm: m.has("max_grad_norm") ? try m.optional("max_grad_norm").map { v in

@@ -62,10 +62,14 @@ extension ExperimentRunner {
         let description = PhaseDescription(title: title, seed: seed, model: model, role: role,
                                            maxSteps: configuration.training.maxSteps, trainingExamples: examples.count,
                                            batchSize: configuration.training.batchSize)
-        let request = PhaseRunner.Request(phase: description, method: method, role: role, recipe: recipe,
+        var request = PhaseRunner.Request(phase: description, method: method, role: role, recipe: recipe,
                                           configuration: configuration, examples: examples, ids: trainIDs,
-                                          suite: try suite(recipe), referenceRun: referenceRun)
-        return try phaseRunner.run(request).run
+                                          suite: try suite(recipe), referenceRun: referenceRun,
+                                          policy: spec.training.evaluation)
+        request.preparationSeconds = pendingPreparationSeconds
+        let outcome = try phaseRunner.run(request)
+        if !outcome.reused { pendingPreparationSeconds = 0 }
+        return outcome.run
     }
 
     /// One method with one seed.
@@ -97,9 +101,11 @@ extension ExperimentRunner {
                 throw ExperimentError.unavailable(what: method.label, reason: "no reference model")
             }
             let reference = try erm(model: referenceModel, seed: seed, role: .reference)
-            let selection = try SubsetSelection.fromDataMap(store: store, dynamicsFrom: dependencyStore ?? store,
-                                                            reference: reference, train: task.train,
-                                                            method: method, threads: spec.threads)
+            let selection = try preparing {
+                try SubsetSelection.fromDataMap(store: store, dynamicsFrom: dependencyStore ?? store,
+                                                reference: reference, train: task.train,
+                                                method: method, threads: spec.threads)
+            }
             events(.selected(title: method.label, seed: seed, count: selection.indices.count, pool: selection.pool))
             let identity = try subsetIdentity(method, seed: seed)
             let main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
@@ -117,6 +123,7 @@ extension ExperimentRunner {
     func postHocCounterpart(_ method: MethodSpec, seed: UInt64) throws -> RunID? {
         guard method.isEarlyStopped else { return nil }
         let full = try configuration(model: method.model, seed: seed, subset: try subsetIdentity(method, seed: seed), patience: nil)
-        return try phaseRunner.finishedRun(sha: try full.sha256())?.id
+        // Only its criterion at every checkpoint is needed, which every evaluation policy records.
+        return try phaseRunner.finishedRun(sha: try full.sha256(), policy: .reported)?.id
     }
 }

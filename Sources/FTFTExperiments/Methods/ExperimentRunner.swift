@@ -32,6 +32,9 @@ public final class ExperimentRunner {
     private var suites: [String: EvaluationSuite] = [:]
     private var encodedTrain: [String: [EncodedExample]] = [:]
     let trainIDs: [Int: String]
+    /// Data preparation done in this process and not yet charged to a run (see `PhaseTimes`): loading the task
+    /// and models, tokenizing, selecting. The next run trained takes it.
+    var pendingPreparationSeconds = 0.0
 
     /// Loads the data and the models' tokenizers and weights' hashes, checks what depends on the data (enough
     /// complete epochs for a data map, a non-empty subset), and opens the store — all before any training.
@@ -45,6 +48,7 @@ public final class ExperimentRunner {
         self.specFile = specFile
         self.events = events
         directory = URL(fileURLWithPath: outputDirectory).appendingPathComponent(spec.name).path
+        let loading = ContinuousClock.now
         task = try PreparedTask(spec: spec.task)
         trainIDs = Dictionary(uniqueKeysWithValues: task.train.examples.enumerated().map { ($0, $1.id) })
         for model in spec.models {
@@ -52,6 +56,7 @@ public final class ExperimentRunner {
                                                   maxLength: spec.task.maxLength)
         }
         try Self.checkAgainstData(spec: spec, trainCount: task.train.count, file: specFile ?? spec.name)
+        pendingPreparationSeconds = wallSeconds(since: loading)
         if !readOnly {
             store = try RunStore.open(directory: directory, access: .readWrite, options: storeOptions)
         } else if FileManager.default.fileExists(atPath: RunStore.databasePath(directory: directory)) {
@@ -59,6 +64,13 @@ public final class ExperimentRunner {
         } else {
             store = try RunStore.inMemory()
         }
+    }
+
+    /// Runs data preparation, charging its wall time to the next run trained.
+    func preparing<R>(_ body: () throws -> R) rethrows -> R {
+        let start = ContinuousClock.now
+        defer { pendingPreparationSeconds += wallSeconds(since: start) }
+        return try body()
     }
 
     func recipe(_ name: String) throws -> ModelRecipe {
@@ -87,14 +99,17 @@ public final class ExperimentRunner {
 
     func trainExamples(_ recipe: ModelRecipe) throws -> [EncodedExample] {
         if let cached = encodedTrain[recipe.encoder.identity] { return cached }
-        let encoded = try recipe.encoder.encode(task.train, maxLength: spec.task.maxLength)
+        let encoded = try preparing { try recipe.encoder.encode(task.train, maxLength: spec.task.maxLength) }
         encodedTrain[recipe.encoder.identity] = encoded
         return encoded
     }
 
     func suite(_ recipe: ModelRecipe) throws -> EvaluationSuite {
         if let cached = suites[recipe.encoder.identity] { return cached }
-        let suite = try EvaluationSuite(task: task, encoder: recipe.encoder, maxLength: spec.task.maxLength)
+        let suite = try preparing {
+            try EvaluationSuite(task: task, encoder: recipe.encoder, maxLength: spec.task.maxLength,
+                                batching: spec.training.evaluationBatching)
+        }
         suites[recipe.encoder.identity] = suite
         return suite
     }
@@ -106,7 +121,8 @@ public final class ExperimentRunner {
         return TrainingConfiguration(
             maxSteps: t.maxSteps, batchSize: t.batchSize, learningRate: recipe.spec.learningRate, warmupRate: t.warmupRate,
             adam: AdamWHyperparameters(epsilon: t.adamEpsilon, weightDecay: t.weightDecay), maxGradNorm: t.maxGradNorm,
-            evalInterval: t.evalInterval, evalBatchSize: t.evalBatchSize, padTokenId: recipe.encoder.padTokenId)
+            evalInterval: t.evalInterval, batching: t.batching, evaluationBatching: t.evaluationBatching,
+            padTokenId: recipe.encoder.padTokenId)
     }
 
     func configuration(model: String, seed: UInt64, subset: SubsetIdentity?, patience: Int?) throws -> RunConfiguration {

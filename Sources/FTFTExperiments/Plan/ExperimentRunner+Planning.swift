@@ -83,8 +83,11 @@ extension ExperimentRunner {
         return ExperimentPlan(spec: spec, trainingExamples: task.train.count, runs: runs, rows: rows)
     }
 
-    /// FLOPs of one run as the ledger would count them: training batches as the seeded shuffle draws them (each
-    /// padded to its longest example) for max_steps updates, and every evaluation's forward passes.
+    /// FLOPs of one run as the ledger would count them: training batches in the order the run's batching draws
+    /// them (each padded to its longest example) for max_steps updates, and each evaluation's forward passes over
+    /// the sets' evaluation batches. Under the `reported` evaluation policy the early-stopping sets are evaluated
+    /// at every checkpoint and the others once (at the last checkpoint, or — early-stopped — each time the best
+    /// improves, so at least once: the prediction is then a lower bound for evaluation).
     func predict(model: String, configuration: RunConfiguration, subset: [Int]?, estimated: Bool,
                  rates: FLOPRates) throws -> RunPrediction {
         let recipe = try recipe(model)
@@ -95,8 +98,7 @@ extension ExperimentRunner {
         var training: Int64 = 0, steps = 0, epoch = 0
         let random = SeededRandom(seed: configuration.seed)
         while steps < t.maxSteps {
-            var stream = random.stream(.shuffle, UInt64(epoch))
-            let order = stream.permutation(lengths.count)
+            let order = t.batching.order(lengths: lengths, batchSize: t.batchSize, random: random, epoch: epoch)
             var start = 0
             while start < order.count && steps < t.maxSteps {
                 let end = min(start + t.batchSize, order.count)
@@ -106,21 +108,27 @@ extension ExperimentRunner {
             }
             epoch += 1
         }
-        var perEvaluation: Int64 = 0
-        for set in try suite(recipe).sets {
-            var start = 0
-            while start < set.examples.count {
-                let end = min(start + t.evalBatchSize, set.examples.count)
-                perEvaluation += flops.forwardFLOPs(batchSize: end - start,
-                                                    length: set.examples[start..<end].map(\.inputIds.count).max() ?? 0)
-                start = end
+        let suite = try suite(recipe)
+        func evaluationFLOPs(_ set: EvaluationSuite.EncodedSet) -> Int64 {
+            set.batches.batches.reduce(0) { sum, batch in
+                sum + flops.forwardFLOPs(batchSize: batch.count,
+                                         length: set.batches.order[batch].map { set.examples[$0].inputIds.count }.max() ?? 0)
+            }
+        }
+        let stopping = Set(suite.earlyStoppingSets)
+        var perEvaluation: Int64 = 0, once: Int64 = 0
+        for (i, set) in suite.sets.enumerated() {
+            if spec.training.evaluation == .everyCheckpoint || stopping.contains(i) {
+                perEvaluation += evaluationFLOPs(set)
+            } else {
+                once += evaluationFLOPs(set)
             }
         }
         let interval = t.evalInterval ?? TrainingConfiguration.batchesPerEpoch(exampleCount: lengths.count, batchSize: t.batchSize)
         let evaluations = (1...max(1, t.maxSteps)).filter {
             TrainingConfiguration.isEvaluationStep($0, interval: interval, maxSteps: t.maxSteps)
         }.count
-        let evaluation = perEvaluation * Int64(evaluations)
+        let evaluation = perEvaluation * Int64(evaluations) + once
         let rate = rates.rates[model]
         let wall = rate.map { Double(training) / $0.trainingFLOPsPerSecond + Double(evaluation) / $0.evaluationFLOPsPerSecond }
         return RunPrediction(steps: t.maxSteps, trainingFLOPs: training, evaluationFLOPs: evaluation, wallSeconds: wall,
@@ -145,7 +153,7 @@ extension ExperimentRunner {
         let (flops0, seconds0) = (trainer.trainingFLOPs, trainer.trainingWallSeconds)
         for i in 1...steps { try trainer.update(batch: batch(i)) }
         let trainingRate = Double(trainer.trainingFLOPs - flops0) / max(trainer.trainingWallSeconds - seconds0, 1e-9)
-        let evaluationSet = Array(examples.prefix(configuration.training.evalBatchSize))
+        let evaluationSet = Array(examples.prefix(configuration.training.evaluationBatching.maxExamples ?? 64))
         _ = try trainer.evaluate(evaluationSet)
         let evaluationRate = Double(trainer.evaluationFLOPs) / max(trainer.evaluationWallSeconds, 1e-9)
         return FLOPRates.Rate(trainingFLOPsPerSecond: trainingRate, evaluationFLOPsPerSecond: evaluationRate,

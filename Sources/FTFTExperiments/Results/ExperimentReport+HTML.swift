@@ -45,6 +45,7 @@ extension ExperimentReport {
         let stopping = results.earlyStoppingTable()
         if !stopping.rows.isEmpty { page += "<h2>Early stopping: live stop vs. the paper's post-hoc rule</h2>\n" + stopping.html }
         page += "<h2>Compute ledger (training GFLOP, main + reference)</h2>\n" + results.ledgerTable().html
+        page += "<h2>Where the time goes (each run once)</h2>\n" + results.timeSplitTable().html
         page += try dataMapSection(store: store)
         return page + "</body></html>\n"
     }

@@ -36,6 +36,9 @@ public struct PhaseCompute: Sendable, Equatable, Codable {
     public var countedDynamicsPassFLOPs: Int64 = 0
     public var trainingWallSeconds: Double = 0
     public var evaluationWallSeconds: Double = 0
+    /// Padded (Σ B·T) and real tokens of the evaluation batches so far.
+    public var evaluationTokensWithPadding: Int64 = 0
+    public var evaluationTokensWithoutPadding: Int64 = 0
 
     public init(config: BertConfig, totalParameterCount: Int64) {
         parameterCount = BertFLOPs(config: config).kaplanNonEmbeddingParameters

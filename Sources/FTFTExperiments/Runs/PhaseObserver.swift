@@ -14,6 +14,7 @@ struct PhaseState: Codable {
     /// The criterion (mean rounded OOD-dev metric) of each evaluation so far.
     var criteria: [Double] = []
     var compute: PhaseCompute
+    var times = PhaseTimes()
     /// Dynamics of the current, unfinished epoch (appended to the store when the epoch completes).
     var pending = PendingEpoch()
 
@@ -31,8 +32,9 @@ struct PendingEpoch: Codable {
 /// The trainer's observer for one run of the pipeline: records training dynamics through the store's
 /// `DynamicsRecording` (one transaction per completed epoch; an incomplete last epoch is dropped, FTFT's rule,
 /// method.md §2.1),
-/// evaluates every set at each checkpoint and stores the results, stops live when the early-stopping monitor
-/// says so, tallies the compute ledger batch by batch, and writes a resumable checkpoint after each evaluation.
+/// evaluates the sets the evaluation policy asks for at each checkpoint and stores the results, stops live when
+/// the early-stopping monitor says so, tallies the compute ledger batch by batch and the time split, and writes a
+/// resumable checkpoint after each evaluation.
 final class PhaseObserver: TrainingObserver {
     let store: RunStore
     let run: RunID
@@ -43,6 +45,7 @@ final class PhaseObserver: TrainingObserver {
     /// Records the training pass's dynamics (every batch checked against the run's examples).
     let recorder: StoreDynamicsRecorder
     let keepLogits: Bool
+    let policy: EvaluationPolicy
     let checkpointPath: String
     let events: (PipelineEvent) -> Void
     let phase: PhaseDescription
@@ -55,10 +58,14 @@ final class PhaseObserver: TrainingObserver {
     var stopRequest: (@Sendable () -> String?)?
     /// Completed steps in the last checkpoint this observer wrote (for the message of a failure).
     private(set) var lastCheckpointStep: Int?
+    /// When this process started (or resumed) the run, and the run's wall time in earlier processes.
+    private let segmentStart: ContinuousClock.Instant
+    private let earlierPhaseSeconds: Double
 
     init(store: RunStore, run: RunID, suite: EvaluationSuite, flops: BertFLOPs, examples: [EncodedExample], ids: [Int: String],
-         keepLogits: Bool, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
-         classCount: Int, events: @escaping (PipelineEvent) -> Void) throws {
+         keepLogits: Bool, policy: EvaluationPolicy, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
+         classCount: Int, started: ContinuousClock.Instant = .now, earlierPhaseSeconds: Double = 0,
+         events: @escaping (PipelineEvent) -> Void) throws {
         self.store = store
         self.run = run
         self.suite = suite
@@ -75,9 +82,12 @@ final class PhaseObserver: TrainingObserver {
                 return (e.index, id, Int(e.label))
             })
         self.keepLogits = keepLogits
+        self.policy = policy
         self.checkpointPath = checkpointPath
         self.phase = phase
         self.state = state
+        segmentStart = started
+        self.earlierPhaseSeconds = earlierPhaseSeconds
         self.events = events
         // The unfinished epoch's rows the checkpoint kept, recorded again.
         let pending = state.pending
@@ -90,6 +100,13 @@ final class PhaseObserver: TrainingObserver {
             }
             try recorder.record(epoch: pending.epoch, exampleIndices: pending.exampleIndices, logits: pending.logits, labels: labels)
         }
+    }
+
+    /// Runs a store write, adding its wall time to the split.
+    func storeWrite<R>(_ body: () throws -> R) rethrows -> R {
+        let start = ContinuousClock.now
+        defer { state.times.storeWriteWallSeconds += wallSeconds(since: start) }
+        return try body()
     }
 
     func didUpdate(_ update: TrainingUpdate, trainer: Trainer) throws {
@@ -106,16 +123,39 @@ final class PhaseObserver: TrainingObserver {
                                        realTokens: sizes.reduce(0, +))
     }
 
+    /// The early-stopping sets first (the criterion decides what else is needed); then, under `.reported`, the
+    /// other sets only at a checkpoint that can be reported: a full-length run's last, an early-stopped run's new
+    /// best (its reported checkpoint is the last new best before it stops or ends).
     func evaluate(trainer: Trainer) throws -> EvaluationDecision {
         state.evaluations += 1
         let step = trainer.position.completedSteps
+        let stopping = suite.earlyStoppingSets
         let count = suite.sets.count
-        let (results, criterion) = try suite.evaluate(trainer, keepLogits: keepLogits) { [phase, events] i, name in
+        let progress: (Int, String) -> Void = { [phase, events] i, name in
             events(.evaluating(phase, step: step, set: name, index: i, count: count))
         }
-        try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: results)
-        state.criteria.append(criterion)
+        var evaluated = policy == .everyCheckpoint ? Array(suite.sets.indices) : stopping
+        var results = try suite.evaluate(trainer, sets: evaluated, keepLogits: keepLogits, willEvaluate: progress)
+        let criterion = try suite.criterion(results)
         let stop = state.monitor?.observe(criterion) ?? false
+        if policy == .reported {
+            let reportable = state.monitor.map { $0.bestCheckpoint == $0.checkpointsSeen }
+                ?? (step == trainer.configuration.maxSteps)
+            if reportable {
+                let others = suite.otherSets
+                results += try suite.evaluate(trainer, sets: others, keepLogits: keepLogits, willEvaluate: progress)
+                evaluated += others
+            }
+        }
+        for i in evaluated {
+            state.compute.evaluationTokensWithPadding += Int64(suite.sets[i].paddedTokens)
+            state.compute.evaluationTokensWithoutPadding += Int64(suite.sets[i].realTokens)
+        }
+        // Stored in the suite's order, whatever order they were evaluated in.
+        let position = Dictionary(uniqueKeysWithValues: evaluated.enumerated().map { ($1, $0) })
+        let ordered = suite.sets.indices.compactMap { position[$0].map { results[$0] } }
+        try storeWrite { try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: ordered) }
+        state.criteria.append(criterion)
         checkpointDue = true
         var withoutLogits = results
         for i in withoutLogits.indices { withoutLogits[i].logits = nil }
@@ -130,29 +170,37 @@ final class PhaseObserver: TrainingObserver {
             return
         }
         recorder.completedSteps = trainer.position.completedSteps
-        _ = try recorder.finishEpoch(epoch)
+        _ = try storeWrite { try recorder.finishEpoch(epoch) }
     }
 
     func stepDidFinish(trainer: Trainer) throws {
+        CrashInjection.updateFinished()
         if let signal = stopRequest?() {
             // Checkpoint at this update (unless the last one is already here) and stop: the run resumes from here.
             if lastCheckpointStep != trainer.position.completedSteps || checkpointDue {
                 checkpointDue = false
+                let start = ContinuousClock.now
                 try saveCheckpoint(trainer)
-                try store.recordCompute(ledgerEntry(trainer))
+                state.times.checkpointWallSeconds += wallSeconds(since: start)
+                let entry = ledgerEntry(trainer)
+                try storeWrite { try store.recordCompute(entry) }
             }
             throw PipelineStop(signal: signal, step: trainer.position.completedSteps)
         }
         guard checkpointDue else { return }
         checkpointDue = false
+        let start = ContinuousClock.now
         try saveCheckpoint(trainer)
-        try store.recordCompute(ledgerEntry(trainer))
+        state.times.checkpointWallSeconds += wallSeconds(since: start)
+        let entry = ledgerEntry(trainer)
+        try storeWrite { try store.recordCompute(entry) }
         if let limit = interruptAfterStep, trainer.position.completedSteps >= limit {
             throw PipelineInterruption(step: trainer.position.completedSteps)
         }
     }
 
     func saveCheckpoint(_ trainer: Trainer) throws {
+        state.times.phaseWallSeconds = earlierPhaseSeconds + wallSeconds(since: segmentStart)
         let pending = recorder.pendingRows
         state.pending = PendingEpoch(epoch: pending?.epoch ?? 0, exampleIndices: pending?.exampleIndices ?? [],
                                      logits: pending?.logits ?? [])
@@ -171,13 +219,19 @@ final class PhaseObserver: TrainingObserver {
         compute.trainingWallSeconds = trainer.trainingWallSeconds
         compute.evaluationWallSeconds = trainer.evaluationWallSeconds
         state.compute = compute
+        state.times.phaseWallSeconds = earlierPhaseSeconds + wallSeconds(since: segmentStart)
+        let times = state.times
         return ComputeEntry(
             run: run, phase: "train", parameterCount: compute.parameterCount, kaplanTrainingFLOPs: compute.kaplanTrainingFLOPs,
             preciseTrainingFLOPs: compute.preciseTrainingFLOPs, countedTrainingFLOPs: compute.countedTrainingFLOPs,
             countedEvaluationFLOPs: compute.countedEvaluationFLOPs, countedDynamicsPassFLOPs: compute.countedDynamicsPassFLOPs,
             trainingWallSeconds: compute.trainingWallSeconds, evaluationWallSeconds: compute.evaluationWallSeconds,
             steps: compute.steps, tokensWithPadding: compute.tokensWithPadding,
-            tokensWithoutPadding: compute.tokensWithoutPadding, examples: compute.examples)
+            tokensWithoutPadding: compute.tokensWithoutPadding, examples: compute.examples,
+            evaluationTokensWithPadding: compute.evaluationTokensWithPadding,
+            evaluationTokensWithoutPadding: compute.evaluationTokensWithoutPadding,
+            dataPreparationWallSeconds: times.dataPreparationWallSeconds, checkpointWallSeconds: times.checkpointWallSeconds,
+            storeWriteWallSeconds: times.storeWriteWallSeconds, phaseWallSeconds: times.phaseWallSeconds)
     }
 
     /// Reads the phase state saved with a checkpoint.

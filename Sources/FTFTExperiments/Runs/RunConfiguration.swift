@@ -110,6 +110,9 @@ public struct RunProvenance: Codable, Sendable {
     /// "unknown" without git), not whatever the working directory holds when it runs.
     public var gitCommit: String?
     public var experimentFile: String?
+    /// Which sets were evaluated at which checkpoints (nil in runs recorded before the policy existed: every set
+    /// at every checkpoint).
+    public var evaluation: EvaluationPolicy?
 
     public func json() throws -> String {
         let encoder = JSONEncoder()
