@@ -39,43 +39,52 @@ let package = Package(
         .systemLibrary(name: "CCPUID", path: "Sources/CCPUID"),
 
         // MARK: The pipeline
-        // Float32 buffers, the counted GEMM wrapper, the counter-based RNG, threading.
-        .target(name: "FTFTTensors", dependencies: ["CBLAS", "CCPUID"], swiftSettings: optimizedEvenInDebug),
+        // The git commit this binary was built from (written by BuildInfoPlugin at build time).
+        .target(name: "FTFTBuildInfo", plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        // The one seeded RNG (Philox streams) and the deterministic parallel loops. No C library, so the
+        // modules that need only these (data, cartography) do not link OpenBLAS.
+        .target(name: "FTFTDeterminism", swiftSettings: optimizedEvenInDebug),
+        // Float32 buffers, the counted GEMM wrapper, OpenBLAS's runtime; re-exports FTFTDeterminism.
+        .target(name: "FTFTTensors", dependencies: ["CBLAS", "CCPUID", "FTFTDeterminism"], swiftSettings: optimizedEvenInDebug),
         // Gzip-transparent line reading, atomic file writes, small JSON helpers.
         .target(name: "FTFTIO", dependencies: ["CZlib"]),
         // BERT-family encoder classifier: parameters, layers (forward/backward), safetensors, HF checkpoints.
         .target(name: "FTFTEncoder", dependencies: ["FTFTTensors", "FTFTIO"], swiftSettings: optimizedEvenInDebug),
         // AdamW, the warmup schedule, clipping, the training loop, checkpoints, evaluation.
-        .target(name: "FTFTTraining", dependencies: ["FTFTEncoder", "FTFTTensors", "FTFTIO"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "FTFTTraining", dependencies: ["FTFTEncoder", "FTFTTensors"], swiftSettings: optimizedEvenInDebug),
         // WordPiece tokenizer with Hugging Face parity.
         .target(name: "FTFTText", dependencies: ["FTFTIO"]),
-        // Data-set readers, task definitions, splits, the embedded task.
-        .target(name: "FTFTData", dependencies: ["FTFTIO", "FTFTText", "FTFTTensors"]),
-        // Training dynamics → data maps → selection → diagnostics and plots. Independent of the engine.
-        // (FTFTTensors only for the one seeded RNG, `SeededRandom`, used by random selection.)
-        .target(name: "FTFTCartography", dependencies: ["FTFTIO", "FTFTTensors"]),
+        // Data-set readers, task definitions, splits, the embedded task, and the tokenizer adapters that turn
+        // a task's examples into token ids (`ExampleEncoder`: WordPiece or the embedded vocabulary).
+        .target(name: "FTFTData", dependencies: ["FTFTIO", "FTFTText", "FTFTDeterminism"]),
+        // Training dynamics → data maps → selection → diagnostics and plots. Independent of the engine and of
+        // OpenBLAS (FTFTDeterminism for `SeededRandom`, random selection, and the parallel loops).
+        .target(name: "FTFTCartography", dependencies: ["FTFTIO", "FTFTDeterminism"]),
         // The SQLite run store (GRDB): runs, evaluations, dynamics, data maps, selections.
         .target(name: "FTFTStore", dependencies: [
             "FTFTCartography", "FTFTIO", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Methods (ERM, ERM(ES), DM, Random DM, FTFT), the compute ledger, experiment files, tables, reports.
         .target(name: "FTFTExperiments", dependencies: [
-            "FTFTTraining", "FTFTData", "FTFTCartography", "FTFTStore", "Yams",
+            "FTFTTraining", "FTFTEncoder", "FTFTTensors", "FTFTDeterminism", "FTFTIO", "FTFTData", "FTFTCartography",
+            "FTFTStore", "FTFTBuildInfo", "Yams",
         ]),
         // The `ftft` subcommands (a library so tests can run them in-process).
         .target(name: "FTFTCommandLine", dependencies: [
-            "FTFTExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "FTFTExperiments", "FTFTTraining", "FTFTEncoder", "FTFTTensors", "FTFTIO", "FTFTText", "FTFTData", "FTFTCartography", "FTFTStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ftft", dependencies: ["FTFTCommandLine"]),
 
         // MARK: Benchmarks (`swift package benchmark`; see Benchmarks/README.md)
         .executableTarget(
             name: "TrainingStep",
-            dependencies: ["FTFTEncoder", "FTFTTensors", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["FTFTBenchmarkSupport", "FTFTEncoder", "FTFTTensors", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/TrainingStep",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // The regression gate (bounds in Benchmarks/thresholds.json) and the in-process yardsticks of the suites below.
-        .target(name: "FTFTBenchmarkSupport", dependencies: ["FTFTTensors"], path: "Benchmarks/Support"),
+        .target(name: "FTFTBenchmarkSupport", dependencies: ["FTFTTensors", "FTFTDeterminism", "FTFTCartography"], path: "Benchmarks/Support"),
         .executableTarget(
             name: "Kernels",
             dependencies: ["FTFTBenchmarkSupport", "FTFTEncoder", "FTFTTensors", "FTFTTraining", "FTFTTestSupport",
@@ -97,19 +106,28 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
 
         // MARK: Tests
-        .target(name: "FTFTTestSupport", dependencies: ["FTFTTensors", "FTFTIO"], path: "Tests/FTFTTestSupport"),
+        .target(name: "FTFTTestSupport", dependencies: ["FTFTIO"], path: "Tests/FTFTTestSupport"),
+        .testTarget(name: "DeterminismTests", dependencies: ["FTFTDeterminism"]),
         .testTarget(name: "TensorsTests", dependencies: ["FTFTTensors", "FTFTTestSupport"]),
-        .testTarget(name: "EncoderTests", dependencies: ["FTFTEncoder", "FTFTTestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["FTFTTraining", "FTFTTestSupport"]),
-        .testTarget(name: "TextTests", dependencies: ["FTFTText", "FTFTTestSupport"]),
-        .testTarget(name: "DataTests", dependencies: ["FTFTData", "FTFTTestSupport"]),
-        .testTarget(name: "CartographyTests", dependencies: ["FTFTCartography", "FTFTTestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["FTFTStore", "FTFTTestSupport"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTTestSupport"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"]),
-        .testTarget(name: "ReliabilityTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"], exclude: ["Corpus"]),
+        .testTarget(name: "EncoderTests", dependencies: ["FTFTEncoder", "FTFTTensors", "FTFTTestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["FTFTTraining", "FTFTEncoder", "FTFTTensors", "FTFTTestSupport"]),
+        .testTarget(name: "TextTests", dependencies: ["FTFTText", "FTFTIO", "FTFTTestSupport"]),
+        .testTarget(name: "DataTests", dependencies: ["FTFTData", "FTFTIO", "FTFTDeterminism", "FTFTTestSupport"]),
+        .testTarget(name: "CartographyTests", dependencies: ["FTFTCartography", "FTFTIO", "FTFTDeterminism", "FTFTTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["FTFTStore", "FTFTCartography", "FTFTTestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["FTFTExperiments", "FTFTData", "FTFTEncoder", "FTFTStore", "FTFTTraining", "FTFTTestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: [
+            "FTFTCommandLine", "FTFTExperiments", "FTFTCartography", "FTFTStore", "FTFTTensors", "FTFTTraining", "FTFTTestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ReliabilityTests", dependencies: [
+            "FTFTCommandLine", "FTFTExperiments", "FTFTStore", "FTFTCartography", "FTFTData", "FTFTText", "FTFTEncoder",
+            "FTFTTensors", "FTFTIO", "FTFTBuildInfo", "FTFTTestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["Corpus"]),
         // The researcher's workflow (issue 16) through the real `ftft` binary: own data, export, external references,
         // progress and log lines, reports for scripts, the command-line vocabulary.
-        .testTarget(name: "WorkflowTests", dependencies: ["FTFTCommandLine", "FTFTTestSupport"]),
+        // Runs the built `ftft` executable (built by `swift build --build-tests`); imports no ftft module.
+        .testTarget(name: "WorkflowTests", dependencies: ["FTFTTestSupport"]),
     ]
 )

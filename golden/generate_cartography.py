@@ -36,7 +36,7 @@ Outputs (all recorded in golden/manifest.json):
 - cartography/numpy_reductions.ftg: np.sum/mean/std of float64 vectors of length 1..160;
 - cartography/torch_softmax.ftg: torch.softmax of float32 rows (C = 2, 3).
 
-Run: FTFT_GOLDEN_VENV=/work/venv-golden golden/generate.sh generate_cartography.py
+Run: golden/generate.sh generate_cartography.py
 """
 import os
 from fractions import Fraction

@@ -9,7 +9,7 @@ Level 2 (encoder_l2_model.ftg): a tiny random `BertForSequenceClassification` (e
 probabilities 0) at step 0 on a padded batch of sequences of different lengths with token types: the weights by
 name (so ftft loads exactly these), logits, loss, last hidden state and every parameter gradient by name.
 
-Run: FTFT_GOLDEN_VENV=/work/venv-golden golden/generate.sh generate_encoder.py
+Run: golden/generate.sh generate_encoder.py
 """
 import json
 

@@ -11,7 +11,7 @@ loads the checkpoint with the same seed and compares hidden states and logits wi
 pretrained_<model>.ftg: per batch b, input_ids / token_type_ids / attention_mask [B,T], last_hidden_state
 [B,T,384] and logits [B,K]; metadata: seed, num_labels, the fresh entries.
 
-Run: FTFT_GOLDEN_VENV=/work/venv-golden golden/generate.sh generate_pretrained.py
+Run: golden/generate.sh generate_pretrained.py
 """
 import math
 import os

@@ -14,7 +14,7 @@ Writes two files (registered in golden/manifest.json through `record_file`):
   field so that the Swift test can tell a wrong extraction from a tokenizer bug. Hand-written edge cases store
   their text.
 
-Run: FTFT_GOLDEN_VENV=/work/venv-golden golden/generate.sh generate_tokenizer.py
+Run: golden/generate.sh generate_tokenizer.py
 """
 import csv
 import gzip

@@ -8,7 +8,7 @@ training_l3_bert.ftg holds the configuration (metadata), the initial weights by 
 lengths, padded per batch, token types), and per update: the lr used, the total gradient norm, the training
 loss and logits; then the final weights by name.
 
-Run: FTFT_GOLDEN_VENV=/work/venv-golden golden/generate.sh generate_training.py
+Run: golden/generate.sh generate_training.py
 """
 import torch
 from transformers import BertConfig, BertForSequenceClassification, get_linear_schedule_with_warmup

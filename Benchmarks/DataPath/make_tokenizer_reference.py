@@ -6,7 +6,7 @@ Recorded: the number of texts, the number of ids (no special tokens) and the FNV
 functions of bench_hf_tokenizer.py, imported, not copied), the tokenizers version, and the SHA-256 of the model's
 tokenizer.json and of every corpus file, so a stale reference is recognisable.
 
-Usage: /work/venv-golden/bin/python Benchmarks/DataPath/make_tokenizer_reference.py
+Usage: $FTFT_TORCH_PYTHON Benchmarks/DataPath/make_tokenizer_reference.py
 """
 import hashlib
 import importlib.util

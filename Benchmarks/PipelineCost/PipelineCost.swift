@@ -4,7 +4,8 @@
 // reconstruction from the checkpoints actually trained, exactly; (b) training wall time tracks the FLOPs at each
 // model's measured rate within the committed tolerance; (c) FTFT's cost stays under the committed bound.
 //
-//     swift package benchmark --target PipelineCost                        the embedded task (`ftft demo`)
+//     swift package benchmark --target PipelineCost                        the embedded task (`ftft demo`), and
+//         a tiny pipeline (one seed, 200 steps) that CI runs (scripts/bench-ci.sh)
 //     FTFT_PIPELINE_NIGHTLY=1 swift package benchmark --target PipelineCost --filter "(hsd|nli).*"
 //         the real HSD and NLI experiments (experiments/hsd.yaml, nli.yaml; needs ../shared; hours — never in CI)
 //
@@ -28,6 +29,20 @@ let ftftWallPercent = BenchmarkMetric.custom("FTFT/ERM wall %", polarity: .prefe
 struct ExperimentCase: Sendable {
     let name: String
     let spec: @Sendable () throws -> ExperimentSpec
+    /// Whether wall time is judged against the FLOP-based prediction (b). Runs of a few seconds are too short for
+    /// that; their counted FLOPs (a) and FTFT's cost (c) are judged all the same.
+    var judgesWallTime = true
+}
+
+/// The demo's experiment cut to one seed and 200 steps (2 epochs of the reference, enough for FTFT's rule), so the
+/// whole check — every run's counted FLOPs against the reconstruction, FTFT's cost — takes seconds, for CI.
+func tinyPipelineSpec() throws -> ExperimentSpec {
+    var spec = try DemoExperiment.spec()
+    spec.name = "tiny-pipeline"
+    spec.seeds = [0]
+    spec.training.maxSteps = 200
+    spec.training.evalInterval = 25
+    return spec
 }
 
 /// A committed experiment file (its relative paths are relative to the file). FTFT_PIPELINE_SEEDS="0,1" runs only
@@ -43,7 +58,8 @@ func experimentFile(_ name: String) -> @Sendable () throws -> ExperimentSpec {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    var cases = [ExperimentCase(name: "embedded demo", spec: { try DemoExperiment.spec() })]
+    var cases = [ExperimentCase(name: "embedded demo", spec: { try DemoExperiment.spec() }),
+                 ExperimentCase(name: "tiny pipeline", spec: { try tinyPipelineSpec() }, judgesWallTime: false)]
     if ProcessInfo.processInfo.environment["FTFT_PIPELINE_NIGHTLY"] == "1" {
         cases += [ExperimentCase(name: "hsd experiment", spec: experimentFile("hsd")),
                   ExperimentCase(name: "nli experiment", spec: experimentFile("nli"))]
@@ -78,7 +94,7 @@ func runExperiment(_ experiment: ExperimentCase, benchmark: Benchmark) throws {
     benchmark.stopMeasurement()
     gate.record(name, "pipeline wall s", wallSeconds, unit: "s", gated: false)
     gate.note(name, "seeds", spec.seeds.map(String.init).joined(separator: ","))
-    let costs = try judge(spec: spec, runner: runner, name: name)
+    let costs = try judge(spec: spec, runner: runner, name: name, judgesWallTime: experiment.judgesWallTime)
     for phase in meter.phases {
         gate.record(name, "phase \(phase.title) [\(phase.role.rawValue)] wall s", phase.wallSeconds, unit: "s", gated: false)
         gate.record(name, "phase \(phase.title) [\(phase.role.rawValue)] peak RSS MB", Double(phase.peakResidentBytes) / 1e6,
@@ -93,7 +109,7 @@ func runExperiment(_ experiment: ExperimentCase, benchmark: Benchmark) throws {
 }
 
 /// Checks every run (a), then records each method's ratios and judges (b) and (c) through the gate.
-func judge(spec: ExperimentSpec, runner: ExperimentRunner, name: String) throws -> [MethodCost] {
+func judge(spec: ExperimentSpec, runner: ExperimentRunner, name: String, judgesWallTime: Bool) throws -> [MethodCost] {
     let manifest = try ExperimentManifest.read(directory: runner.directory)
     let results = try ExperimentResults.load(directory: runner.directory)
     var lengthCache: [String: [Int]] = [:]
@@ -130,7 +146,8 @@ func judge(spec: ExperimentSpec, runner: ExperimentRunner, name: String) throws 
             gate.record(name, "\(cost.label) / ERM % (wall)", cost.wallPercentOfUnit, unit: "%", gated: false)
             gate.record(name, "\(cost.label) evaluation GFLOP", Double(cost.evaluationFLOPs) / 1e9, unit: "GFLOP", gated: false)
         }
-        try judgeHeadline(costs, results: results, seed: seed, secondsPerFLOP: secondsPerFLOP, name: name)
+        try judgeHeadline(costs, results: results, seed: seed, secondsPerFLOP: secondsPerFLOP, name: name,
+                          judgesWallTime: judgesWallTime)
         all += costs
     }
     return all
@@ -139,7 +156,7 @@ func judge(spec: ExperimentSpec, runner: ExperimentRunner, name: String) throws 
 /// The gated figures: FTFT/ERM (c), FTFT's checkpoints against the post-hoc rule (a), and wall-time tracking (b)
 /// for FTFT and for the DM run with FTFT's reference and main model.
 func judgeHeadline(_ costs: [MethodCost], results: ExperimentResults, seed: UInt64, secondsPerFLOP: [String: Double],
-                   name: String) throws {
+                   name: String, judgesWallTime: Bool) throws {
     guard let ftft = costs.first(where: { $0.kind == .ftft }) else { return }
     let ftftSpec = results.methods.first { $0.method.label == ftft.label }
     let dm = costs.first { cost in
@@ -161,7 +178,7 @@ func judgeHeadline(_ costs: [MethodCost], results: ExperimentResults, seed: UInt
     }
     for (label, cost) in [("FTFT", Optional(ftft)), ("DM", dm)] {
         guard let cost, let predicted = cost.predictedWallSeconds(secondsPerFLOP: secondsPerFLOP) else { continue }
-        gate.record(name, "\(label) wall / predicted", cost.trainingWallSeconds / predicted, unit: "×")
+        gate.record(name, "\(label) wall / predicted", cost.trainingWallSeconds / predicted, unit: "×", gated: judgesWallTime)
         gate.record(name, "\(label) wall ratio / FLOP ratio", cost.wallPercentOfUnit / cost.percentOfUnit, unit: "×", gated: false)
     }
 }

@@ -12,10 +12,13 @@ import Foundation
 // to the next (docs/perf-anchors.md), but a kernel and its yardstick timed back to back see the same load, so
 // their ratio varies much less. Counted quantities (FLOPs, rows, bytes per row) do not vary at all.
 //
+// The gate is strict, always: a bounds file that cannot be read, a gated metric without a committed bound, and a
+// committed bound of a benchmark that ran but never recorded that metric each fail the benchmark. (A bound that
+// no run judges is a check that cannot fail.)
+//
 // Environment:
 //   FTFT_BENCH_THRESHOLDS  another bounds file (default: Benchmarks/thresholds.json of this checkout)
 //   FTFT_BENCH_RESULTS     append one JSON line per judged or reported metric to this file (the nightly report)
-//   FTFT_BENCH_STRICT=1    a gated metric without a committed bound is an error (the scripts set it)
 //   FTFT_BENCH_QUICK=1     suites use fewer samples and skip their slowest cases
 
 /// A committed bound on one metric's median: `min` ≤ median ≤ `max` (either may be absent), and why.
@@ -46,24 +49,31 @@ public final class BenchmarkGate: @unchecked Sendable {
     private var notes: [String: [String: String]] = [:]
     private let bounds: [String: [String: MetricBound]]
     private let boundsPath: String
+    /// Why the bounds file could not be used (nil when it was read); every `finish` then fails.
+    private let boundsProblem: String?
 
     public init(suite: String) {
         self.suite = suite
         let environment = ProcessInfo.processInfo.environment
         boundsPath = environment["FTFT_BENCH_THRESHOLDS"] ?? BenchmarkPaths.benchmarks.appendingPathComponent("thresholds.json").path
-        if let data = FileManager.default.contents(atPath: boundsPath),
-           let file = try? JSONDecoder().decode(BoundsFile.self, from: data) {
-            bounds = file.bounds
-        } else {
-            bounds = [:]
+        (bounds, boundsProblem) = Self.loadBounds(boundsPath)
+    }
+
+    static func loadBounds(_ path: String) -> ([String: [String: MetricBound]], String?) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return ([:], "the bounds file \(path) does not exist or cannot be read")
+        }
+        do {
+            return (try JSONDecoder().decode(BoundsFile.self, from: data).bounds, nil)
+        } catch {
+            return ([:], "the bounds file \(path) is not a bounds file: \(error)")
         }
     }
 
     public static var isQuick: Bool { ProcessInfo.processInfo.environment["FTFT_BENCH_QUICK"] == "1" }
-    static var isStrict: Bool { ProcessInfo.processInfo.environment["FTFT_BENCH_STRICT"] == "1" }
 
-    /// Records one sample. `gated` metrics must have a bound (in strict mode) and are judged by `finish`;
-    /// the others are only reported.
+    /// Records one sample. `gated` metrics must have a committed bound and are judged by `finish`; the others
+    /// are only reported.
     public func record(_ benchmark: String, _ metric: String, _ value: Double, unit: String = "", gated: Bool = true) {
         lock.lock(); defer { lock.unlock() }
         samples[benchmark, default: [:]][metric, default: []].append(value)
@@ -105,8 +115,9 @@ public final class BenchmarkGate: @unchecked Sendable {
         return samples[benchmark]?[metric].map(Statistics.median)
     }
 
-    /// Judges every metric recorded for `benchmark`, writes the results line(s), and throws if a median is out of
-    /// its bound (or, in strict mode, a gated metric has none). Call it from the benchmark's teardown.
+    /// Judges every metric recorded for `benchmark`, writes the results line(s), and throws if the bounds file
+    /// could not be read, a median is out of its bound, a gated metric has no bound, or a bound of this benchmark
+    /// names a metric it never recorded. Call it from the benchmark's teardown.
     public func finish(_ benchmark: String) throws {
         lock.lock()
         let recorded = samples.removeValue(forKey: benchmark) ?? [:]
@@ -115,8 +126,11 @@ public final class BenchmarkGate: @unchecked Sendable {
         let benchmarkNotes = notes.removeValue(forKey: benchmark) ?? [:]
         lock.unlock()
         let key = "\(suite)/\(benchmark)"
-        var failures: [String] = []
+        var failures: [String] = boundsProblem.map { [$0] } ?? []
         var lines: [[String: Any]] = []
+        for metric in (bounds[key] ?? [:]).keys.sorted() where recorded[metric] == nil || !judged.contains(metric) {
+            failures.append("\(key): the bound on \(metric) in \(boundsPath) judged nothing (the benchmark did not record it as a gated metric)")
+        }
         for (metric, values) in recorded.sorted(by: { $0.key < $1.key }) {
             let median = Statistics.median(values)
             let bound = bounds[key]?[metric]
@@ -131,11 +145,9 @@ public final class BenchmarkGate: @unchecked Sendable {
                                         + "[\(bound.min.map(Statistics.format) ?? "−∞"), \(bound.max.map(Statistics.format) ?? "∞")]"
                                         + " (\(values.count) samples; bound in \(boundsPath)\(bound.why.map { ": " + $0 } ?? ""))")
                     }
-                } else if Self.isStrict {
+                } else {
                     verdict = "FAIL"
                     failures.append("\(key): \(metric) (median \(Statistics.format(median))) has no committed bound in \(boundsPath)")
-                } else {
-                    verdict = "unbounded"
                 }
             }
             var line: [String: Any] = [

@@ -7,13 +7,19 @@
 // Metrics: wall clock per step, and custom `examples/s` and `GFLOP/s` (GEMM FLOPs from `BertFLOPs`, which
 // the FLOP counter confirms on every timed step). Validate first, then time: before a configuration is timed,
 // the fast path (fused kernels, OpenBLAS) is compared with the reference path on the naive GEMM for a small
-// batch of the same architecture, and the benchmark fails if they disagree. Compare with PyTorch in the same
+// batch of the same architecture, and the benchmark fails if they disagree (through `gate.guarding`, so the
+// run's exit status says so). Compare with PyTorch in the same
 // session through Benchmarks/pytorch/bench_pytorch.py (see Benchmarks/README.md).
 
 import Benchmark
 import Foundation
+import FTFTBenchmarkSupport
 import FTFTEncoder
 import FTFTTensors
+
+/// Turns a failed validation or FLOP check into a failed run (package-benchmark alone exits 0 when a benchmark
+/// throws; `BenchmarkGate.guarding` ends the benchmark's process with status 1 instead).
+let gate = BenchmarkGate(suite: "TrainingStep")
 
 struct Shape: Sendable {
     let name: String
@@ -94,10 +100,11 @@ let benchmarks: @Sendable () -> Void = {
         for threads in [1, 2] {
             let flops = BertFLOPs(config: shape.config)
             let batch = randomBatch(shape.config, B: B, T: T, seed: 3)
-            let setup: @Sendable () async throws -> Void = {
-                try validate(shape, threads: threads)
+            let train = "\(shape.name) train threads=\(threads)", eval = "\(shape.name) eval threads=\(threads)"
+            let setup: @Sendable (String) -> () async throws -> Void = { name in
+                { gate.guarding(name, "validation") { try validate(shape, threads: threads) } }
             }
-            Benchmark("\(shape.name) train threads=\(threads)", configuration: .init(setup: setup)) { benchmark in
+            Benchmark(train, configuration: .init(setup: setup(train))) { benchmark in gate.guarding(train, "measurement") {
                 let model = try model(shape)
                 let counter = FLOPCounter()
                 let context = ComputeContext(flops: counter, backend: .blas, threads: threads)
@@ -119,8 +126,8 @@ let benchmarks: @Sendable () -> Void = {
                     benchmark.measurement(examplesPerSecond, Int((Double(B) / seconds).rounded()))
                     benchmark.measurement(gigaFLOPsPerSecond, Int((Double(expected) / seconds / 1e9).rounded()))
                 }
-            }
-            Benchmark("\(shape.name) eval threads=\(threads)", configuration: .init(setup: setup)) { benchmark in
+            } }
+            Benchmark(eval, configuration: .init(setup: setup(eval))) { benchmark in gate.guarding(eval, "measurement") {
                 let model = try model(shape)
                 let context = ComputeContext(backend: .blas, threads: threads)
                 for _ in benchmark.scaledIterations {
@@ -133,7 +140,7 @@ let benchmarks: @Sendable () -> Void = {
                     benchmark.measurement(examplesPerSecond, Int((Double(B) / seconds).rounded()))
                     benchmark.measurement(gigaFLOPsPerSecond, Int((Double(forward) / seconds / 1e9).rounded()))
                 }
-            }
+            } }
         }
     }
 }

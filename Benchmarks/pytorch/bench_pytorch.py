@@ -11,7 +11,7 @@ GFLOP/s use ftft's exact GEMM count (`BertFLOPs.trainingFLOPs`): forward = L·(8
 + 2BC² + 2BCK, training = 3 × forward.
 
 Usage (torch from the golden venv):
-  /work/venv-golden/bin/python Benchmarks/pytorch/bench_pytorch.py [--configs tiny,mid,minilm]
+  $FTFT_TORCH_PYTHON Benchmarks/pytorch/bench_pytorch.py [--configs tiny,mid,minilm]
       [--threads 1,2] [--steps 10] [--warmup 3] [--attention sdpa|eager]
 """
 import argparse

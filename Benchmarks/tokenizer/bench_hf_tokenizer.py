@@ -15,7 +15,7 @@ it includes Python's call overhead.
 (HF's token count and FNV-1a-64 checksum over its ids as little-endian int32), then one JSON string per text.
 Swift validates against the header before timing (Benchmarks/tokenizer/measure_swift.sh).
 
-Usage: /work/venv-golden/bin/python Benchmarks/tokenizer/bench_hf_tokenizer.py [--corpus-out /tmp/corpus.jsonl]
+Usage: $FTFT_TORCH_PYTHON Benchmarks/tokenizer/bench_hf_tokenizer.py [--corpus-out /tmp/corpus.jsonl]
 """
 import argparse
 import csv

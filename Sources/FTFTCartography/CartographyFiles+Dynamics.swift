@@ -1,5 +1,5 @@
 import Foundation
-import FTFTTensors
+import FTFTDeterminism
 import FTFTIO
 
 /// allenai/cartography's on-disk formats (method.md §9): training dynamics `dynamics_epoch_{e}.jsonl`, data-map

@@ -1,5 +1,5 @@
 import Foundation
-import FTFTTensors
+import FTFTDeterminism
 import FTFTIO
 
 /// Writing training dynamics in cartography's format.

@@ -1,5 +1,5 @@
 import Foundation
-import FTFTTensors
+import FTFTDeterminism
 import FTFTIO
 
 /// Parsing one epoch file held in memory, and the id table the merge uses.

@@ -1,4 +1,4 @@
-import FTFTTensors
+import FTFTDeterminism
 
 /// How a data map is computed from dynamics.
 public struct DataMapOptions: Sendable, Equatable, Codable {

@@ -1,4 +1,4 @@
-import FTFTTensors
+import FTFTDeterminism
 
 /// Which region of the data map to select (method.md §4; paper §2 and §4.3).
 public enum SelectionMode: String, Sendable, CaseIterable, Codable {

@@ -11,12 +11,14 @@ import Darwin
 
 /// The exit codes of every `ftft` command (`ExitStatus` in FTFTIO; documented in the README):
 /// 0 success; 1 the work failed at run time; 64 usage error (ArgumentParser's `EX_USAGE`); 65 bad input
-/// (`EX_DATAERR`), with a message naming the file, the place and the field.
+/// (`EX_DATAERR`), with a message naming the file, the place and the field; 75 stopped by SIGUSR1/SIGTERM after
+/// a checkpoint, the same command resumes (`EX_TEMPFAIL`).
 public enum FTFTExitCode {
     public static let success = ExitStatus.success.rawValue
     public static let failure = ExitStatus.failure.rawValue
     public static let usage = ExitStatus.usage.rawValue
     public static let badInput = ExitStatus.badInput.rawValue
+    public static let interrupted = ExitStatus.interrupted.rawValue
 
     /// Which code an error means: its own `exitStatus` when it is a `UserFacingError`, else a run-time failure.
     public static func code(for error: Error) -> Int32 {

@@ -22,6 +22,9 @@ public struct FTFTCommand: ParsableCommand {
         subcommands: [
             DemoCommand.self,
             RunCommand.self,
+            PlanCommand.self,
+            MergeCommand.self,
+            SubmitCommand.self,
             TrainCommand.self,
             ReportCommand.self,
             RunsCommand.self,

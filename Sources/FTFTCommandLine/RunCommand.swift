@@ -31,11 +31,23 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Override the file's seeds (comma-separated).")
     var seeds: String?
 
+    @Option(name: .long, help: "Override the file's evaluation policy: reported (the OOD dev sets at every checkpoint, the others where a checkpoint can be reported) or every_checkpoint (every set at every checkpoint: learning curves).")
+    var evaluation: String?
+
     @Flag(name: .customLong("dry-run"), help: "Load and check everything (data, tokenizers, weights), print which runs would be trained, resumed or reused, and stop.")
     var dryRun = false
 
     @Option(name: .long, help: "Engine kernels: fused (fast, default) or reference (the readable oracle; same function, slower).")
     var kernels: BertClassifier.KernelPath = .fused
+
+    @Option(name: .long, help: ArgumentHelp("Train exactly this run of the plan (`ftft plan`: its id, or 8+ hex digits of its configuration SHA-256), into its own store shard <output>/<experiment>/shards/<id>.sqlite; the run it depends on is read, read-only, from ftft.sqlite or its shard. `ftft merge` folds shards into ftft.sqlite.", valueName: "run-id"))
+    var only: String?
+
+    @Option(name: .customLong("array-index"), help: ArgumentHelp("With --stage: train the run with this index in that stage of the plan (a Slurm array task's SLURM_ARRAY_TASK_ID), as --only does.", valueName: "i"))
+    var arrayIndex: Int?
+
+    @Option(name: .long, help: "The plan's stage --array-index counts in: independent (runs that depend on nothing) or dependent (DM/FTFT main runs).")
+    var stage: String?
 
     @OptionGroup var blasKernel: BLASKernelOptions
 
@@ -50,6 +62,14 @@ public struct RunCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be positive") }
         if let maxStoreBytes, maxStoreBytes < 1 { throw ValidationError("--max-store-bytes must be positive") }
         if let seeds, parseSeeds(seeds) == nil { throw ValidationError("--seeds must be non-negative integers separated by commas") }
+        if only != nil && (arrayIndex != nil || stage != nil) { throw ValidationError("--only and --array-index/--stage exclude each other") }
+        if (arrayIndex == nil) != (stage == nil) { throw ValidationError("--array-index and --stage go together") }
+        if let stage, ExperimentPlan.Stage(rawValue: stage) == nil { throw ValidationError("--stage must be independent or dependent") }
+        if let arrayIndex, arrayIndex < 0 { throw ValidationError("--array-index must be non-negative") }
+        if (only != nil || arrayIndex != nil) && dryRun { throw ValidationError("--dry-run plans the whole experiment; use `ftft plan` to see one run") }
+        if let evaluation, EvaluationPolicy(rawValue: evaluation) == nil {
+            throw ValidationError("--evaluation must be reported or every_checkpoint")
+        }
     }
 
     public func run() throws {
@@ -60,8 +80,15 @@ public struct RunCommand: ParsableCommand {
             spec.blasKernel = blasKernel.requested(fromFile: spec.blasKernel)
             if let threads { spec.threads = threads }
             if let seeds, let list = parseSeeds(seeds) { spec.seeds = list }
+            if let evaluation, let policy = EvaluationPolicy(rawValue: evaluation) { spec.training.evaluation = policy }
+            if only != nil || arrayIndex != nil {
+                try runOne(spec)
+                return
+            }
             if dryRun {
                 let runner = try ExperimentRunner(spec: spec, outputDirectory: output, specFile: experiment)
+                // The kernel path is part of every run's identity: plan with the one the run would use.
+                runner.kernelPath = BertClassifier.KernelPath(rawValue: kernels) ?? .fused
                 Standard.output(try runner.plan().plain)
                 return
             }
@@ -70,6 +97,44 @@ public struct RunCommand: ParsableCommand {
                                                     storeOptions: RunStore.Options(maximumDatabaseBytes: maxStoreBytes),
                                                     printer: log.printer())
             Standard.output(ExperimentReport(results: results).plain())
+        }
+    }
+}
+
+extension RunCommand {
+    /// `--only` / `--array-index`: one run of the plan into its shard.
+    func runOne(_ spec: ExperimentSpec) throws {
+        let printer = log.printer()
+        defer { printer.finish() }
+        let runner = try ExperimentRunner(spec: spec, outputDirectory: output, specFile: experiment, readOnly: true,
+                                          events: printer.handle)
+        runner.kernelPath = BertClassifier.KernelPath(rawValue: kernels) ?? .fused
+        let plan = try runner.experimentPlan()
+        let planned: ExperimentPlan.PlannedRun
+        if let only {
+            guard let found = try plan.find(only) else {
+                throw ExperimentError.unavailable(what: "run \(only)", reason: "the plan of \(spec.name) has no such run (`ftft plan \(experiment)` lists them)")
+            }
+            planned = found
+        } else {
+            let stage = ExperimentPlan.Stage(rawValue: stage ?? "") ?? .independent, index = arrayIndex ?? 0
+            let runs = plan.runs(in: stage)
+            guard index < runs.count else {
+                throw ExperimentError.unavailable(what: "\(stage.rawValue) run \(index)", reason: "the plan's \(stage.rawValue) stage has \(runs.count) runs (0–\(runs.count - 1))")
+            }
+            planned = runs[index]
+        }
+        // The plan beside the store: `ftft merge` builds the manifest from it (the first writer's copy stays).
+        try FileManager.default.createDirectory(atPath: runner.directory, withIntermediateDirectories: true)
+        let planPath = ExperimentPlan.path(directory: runner.directory)
+        if !FileManager.default.fileExists(atPath: planPath) { try plan.write(to: planPath) }
+        runner.stopRequest = StopSignals.installed().request
+        Standard.error("ftft: run \(planned.id) (\(planned.title), seed \(planned.seed); \(planned.stage.rawValue) \(planned.index)): serves \(planned.serves.joined(separator: ", "))")
+        switch try runner.runShard(planned) {
+        case .trained(let run, let shard):
+            Standard.output("\(run) finished in \(shard)\n")
+        case .alreadyFinished(let run, let place):
+            Standard.output("\(run) is finished already (\(place)); nothing to do\n")
         }
     }
 }
@@ -90,16 +155,17 @@ enum ExperimentSession {
         let runner = try ExperimentRunner(spec: spec, outputDirectory: outputDirectory, specFile: specFile,
                                           storeOptions: storeOptions, events: printer.handle)
         runner.kernelPath = kernelPath
+        runner.stopRequest = StopSignals.installed().request
         let manifest = try runner.run()
         let results = try ExperimentResults.load(manifest: manifest, store: runner.store, directory: runner.directory)
-        try writeReports(results, store: runner)
+        try writeReports(results, store: runner.store)
         return results
     }
 
-    static func writeReports(_ results: ExperimentResults, store runner: ExperimentRunner) throws {
+    static func writeReports(_ results: ExperimentResults, store: RunStore) throws {
         let report = ExperimentReport(results: results)
         let folder = URL(fileURLWithPath: results.directory)
         try AtomicFile.write(report.markdown(), to: folder.appendingPathComponent("report.md").path)
-        try AtomicFile.write(try report.html(store: runner.store), to: folder.appendingPathComponent("report.html").path)
+        try AtomicFile.write(try report.html(store: store), to: folder.appendingPathComponent("report.html").path)
     }
 }

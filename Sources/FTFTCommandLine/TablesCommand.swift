@@ -35,6 +35,30 @@ public struct TablesCommand: ParsableCommand {
         if verify != nil, experiments.count != 1 { throw ValidationError("--verify compares one experiment's table: give one folder") }
     }
 
+    /// Table 4, Figure 1a and Figure 2 of the paper's §4 for the experiment's reference runs (CSV + SVG); the file
+    /// names written (none when the experiment has no DM/FTFT method).
+    static func writeDiagnostics(results: ExperimentResults, store: RunStore, output: String) throws -> [String] {
+        let report = try TransferDiagnosticsReport.load(results: results, store: store)
+        guard !report.maps.isEmpty else { return [] }
+        let folder = URL(fileURLWithPath: output)
+        var names: [String] = []
+        func write(_ text: String, _ name: String) throws {
+            try AtomicFile.write(text, to: folder.appendingPathComponent(name).path)
+            names.append(name)
+        }
+        let easy = try report.easyShareTable()
+        try write(easy.csv, easy.name + ".csv")
+        let overlap = report.overlap()
+        try write(overlap.table.csv, overlap.table.name + ".csv")
+        try write(overlap.svg, overlap.table.name + ".svg")
+        let summary = report.overlapSummary(mainModel: results.spec.computeUnit)
+        try write(summary.csv, summary.name + ".csv")
+        let curves = try report.medianCurves()
+        try write(curves.table.csv, curves.table.name + ".csv")
+        try write(curves.svg, curves.table.name + ".svg")
+        return names
+    }
+
     public func run() throws {
         try reportingErrors {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
@@ -52,6 +76,8 @@ public struct TablesCommand: ParsableCommand {
                                      to: base.appendingPathExtension("md").path)
                 let perSeed = results.perSeedTable()
                 try AtomicFile.write(perSeed.csv, to: URL(fileURLWithPath: output).appendingPathComponent(perSeed.name + ".csv").path)
+                let written = try Self.writeDiagnostics(results: results, store: store, output: output)
+                if !written.isEmpty { Standard.output("  transfer diagnostics → \(written.joined(separator: ", "))\n") }
                 if let verify {
                     let committed: String
                     do { committed = try String(contentsOfFile: verify, encoding: .utf8) } catch {

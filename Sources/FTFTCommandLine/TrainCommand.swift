@@ -80,6 +80,24 @@ public struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("warmup-rate"), help: "Share of the updates with linear warmup.")
     var warmupRate: Double = 0.1
 
+    @Option(name: .long, help: "Training batches: random (FTFT's) or length_grouped (shuffled, then sorted by length within mega-batches of --mega-batch-mult batches; far less padding).")
+    var batching: String = "random"
+
+    @Option(name: .customLong("mega-batch-mult"), help: "With --batching length_grouped: batches per mega-batch (k). (default: 50)")
+    var megaBatchMult: Int?
+
+    @Option(name: .long, help: "Which sets at which checkpoints: reported (the OOD dev sets at every checkpoint, the others where a checkpoint can be reported) or every_checkpoint (learning curves of every set).")
+    var evaluation: String = "reported"
+
+    @Option(name: .customLong("eval-order"), help: "Evaluation batches in length order (less padding) or data_set order (FTFT's loop).")
+    var evalOrder: String = "length"
+
+    @Option(name: .customLong("eval-batch-tokens"), help: "At most this many padded tokens per evaluation batch (0: no bound). (default: 8192)")
+    var evalBatchTokens: Int?
+
+    @Option(name: .customLong("eval-batch-size"), help: "At most this many examples per evaluation batch (default: no bound; FTFT's loop: 64 with --eval-order data_set).")
+    var evalBatchSize: Int?
+
     @Option(name: .long, help: "Stop early after this many evaluations without improvement of the mean OOD-dev metric (the validation metric without OOD dev sets).")
     var patience: Int?
 
@@ -150,6 +168,20 @@ public struct TrainCommand: ParsableCommand {
                 throw ValidationError("--scratch on --task \((task ?? .embedded).rawValue) needs --tokenizer (a vocab.txt, tokenizer.json or model folder)")
             }
         }
+        guard ["random", "length_grouped"].contains(batching) else { throw ValidationError("--batching must be random or length_grouped") }
+        if megaBatchMult != nil && batching != "length_grouped" {
+            throw ValidationError("--mega-batch-mult needs --batching length_grouped")
+        }
+        if let megaBatchMult, megaBatchMult < 1 { throw ValidationError("--mega-batch-mult must be positive") }
+        guard ["reported", "every_checkpoint"].contains(evaluation) else {
+            throw ValidationError("--evaluation must be reported or every_checkpoint")
+        }
+        guard ["length", "data_set"].contains(evalOrder) else { throw ValidationError("--eval-order must be length or data_set") }
+        if let evalBatchTokens, evalBatchTokens < 0 { throw ValidationError("--eval-batch-tokens must not be negative") }
+        if evalBatchTokens == 0 && evalBatchSize == nil {
+            throw ValidationError("--eval-batch-tokens 0 (no bound) needs --eval-batch-size")
+        }
+        if let evalBatchSize, evalBatchSize < 1 { throw ValidationError("--eval-batch-size must be positive") }
     }
 
     func scratchDimensions(_ text: String) -> [Int]? {
@@ -228,7 +260,7 @@ public struct TrainCommand: ParsableCommand {
             threads: \(threads)
             models:
               main: \(model)
-            training: {max_steps: \(maxSteps), batch_size: \(batchSize), warmup_rate: \(warmupRate), eval_interval: \(evalInterval)}
+            training: \(training())
             methods:
               - \(method)
             """
@@ -238,6 +270,17 @@ public struct TrainCommand: ParsableCommand {
 
     /// What names this command's experiment file in messages (replaced by the options' names; see `TrainOptionError`).
     static let pseudoFile = "ftft train"
+
+    /// The experiment file's `training` mapping.
+    func training() -> String {
+        var keys = ["max_steps: \(maxSteps)", "batch_size: \(batchSize)", "warmup_rate: \(warmupRate)",
+                    "eval_interval: \(evalInterval)",
+                    "batching: \(batching)", "evaluation: \(evaluation)", "eval_order: \(evalOrder)"]
+        if let megaBatchMult { keys.append("mega_batch_mult: \(megaBatchMult)") }
+        if let evalBatchTokens { keys.append("eval_batch_tokens: \(evalBatchTokens == 0 ? "null" : String(evalBatchTokens))") }
+        if let evalBatchSize { keys.append("eval_batch_size: \(evalBatchSize)") }
+        return "{" + keys.joined(separator: ", ") + "}"
+    }
 
     public func run() throws {
         try reportingErrors {
@@ -299,7 +342,10 @@ struct TrainOptionError: UserFacingError {
         ("models.main.scratch", "--scratch"), ("models.main.pretrained", "--model"), ("models.main.learning_rate", "--learning-rate"),
         ("models.main.tokenizer", "--tokenizer"), ("models", "--model/--scratch"),
         ("training.max_steps", "--max-steps"), ("training.eval_interval", "--eval-interval"), ("training.batch_size", "--batch-size"),
-        ("training.warmup_rate", "--warmup-rate"), ("methods[0].patience", "--patience"), ("seeds", "--seeds"),
+        ("training.warmup_rate", "--warmup-rate"), ("training.batching", "--batching"),
+        ("training.mega_batch_mult", "--mega-batch-mult"), ("training.evaluation", "--evaluation"),
+        ("training.eval_order", "--eval-order"), ("training.eval_batch_tokens", "--eval-batch-tokens"),
+        ("training.eval_batch_size", "--eval-batch-size"), ("methods[0].patience", "--patience"), ("seeds", "--seeds"),
         ("threads", "--threads"), ("experiment", "--name"),
     ]
 

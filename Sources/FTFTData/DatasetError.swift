@@ -10,10 +10,9 @@ import Darwin
 /// line (of the record's start, for records spanning lines) and the field.
 public enum DatasetError: Error, Equatable, CustomStringConvertible {
     case missingFile(path: String)
-    case cannotOpen(path: String, reason: String)
-    case readFailed(path: String, line: Int?, reason: String)
-    case truncatedGzip(path: String, line: Int)
-    case invalidUTF8(path: String, line: Int)
+    /// Any other failure to read the file (cannot open, read error, truncated gzip, invalid UTF-8), as FTFTIO
+    /// reports it — the same wrapping as `CartographyError.io` and `TokenizerError.io`.
+    case io(IOError)
     /// The file holds no header, or a header and no examples.
     case emptyFile(path: String, reason: String)
     case badJSON(path: String, line: Int, reason: String)
@@ -35,19 +34,15 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     case invalidSplit(dataset: String, reason: String)
     /// A task's data root or set name that does not resolve.
     case unknownDataset(task: String, name: String, reason: String)
+    /// An example with more tokens than the task's `max_length`, for an encoder that does not truncate.
+    case exampleTooLong(id: String, tokens: Int, maxLength: Int)
 
     public var description: String {
         switch self {
         case .missingFile(let path):
             return "\(path): no such file"
-        case .cannotOpen(let path, let reason):
-            return "\(path): cannot open: \(reason)"
-        case .readFailed(let path, let line, let reason):
-            return "\(path)\(line.map { ":\($0)" } ?? ""): read failed: \(reason)"
-        case .truncatedGzip(let path, let line):
-            return "\(path):\(line): the gzip stream is truncated (unexpected end of file)"
-        case .invalidUTF8(let path, let line):
-            return "\(path):\(line): the line is not valid UTF-8"
+        case .io(let error):
+            return error.description
         case .emptyFile(let path, let reason):
             return "\(path): empty data file: \(reason)"
         case .badJSON(let path, let line, let reason):
@@ -74,20 +69,15 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
             return "\(dataset): cannot split: \(reason)"
         case .unknownDataset(let task, let name, let reason):
             return "task \(task): data set '\(name)': \(reason)"
+        case .exampleTooLong(let id, let tokens, let maxLength):
+            return "example \(id): it has \(tokens) tokens, more than max_length \(maxLength); raise task.max_length"
         }
     }
 
     /// The data-set view of an I/O failure from `LineReader`: a missing file is named as such.
     static func from(_ error: IOError) -> DatasetError {
-        switch error {
-        case .cannotOpen(let path, let reason):
-            if access(path, F_OK) != 0 { return .missingFile(path: path) }
-            return .cannotOpen(path: path, reason: reason)
-        case .readFailed(let path, let line, let reason): return .readFailed(path: path, line: line, reason: reason)
-        case .truncatedGzip(let path, let line): return .truncatedGzip(path: path, line: line)
-        case .invalidUTF8(let path, let line): return .invalidUTF8(path: path, line: line)
-        case .writeFailed(let path, let reason): return .readFailed(path: path, line: nil, reason: reason)
-        }
+        if case .cannotOpen(let path, _) = error, access(path, F_OK) != 0 { return .missingFile(path: path) }
+        return .io(error)
     }
 }
 

@@ -1,4 +1,4 @@
-import FTFTTensors
+import FTFTDeterminism
 
 /// The sentence generator behind `EmbeddedTask`: one sentence of a given clean label and topic group. Only
 /// integer draws are used (`nextInt(below:)`, `permutation`), so it is machine-independent.

@@ -1,4 +1,4 @@
-import FTFTTensors
+import FTFTDeterminism
 
 /// ftft's built-in task: a small, seeded single-sentence data set that shows what FTFT is about (a surface
 /// shortcut that is learnt first, a real rule that is learnt a little later), so the main job runs with no files

@@ -1,4 +1,4 @@
-import FTFTTensors
+import FTFTDeterminism
 
 extension LabeledDataset {
     /// A seeded, stratified train/validation split, the same on every machine for the same seed.

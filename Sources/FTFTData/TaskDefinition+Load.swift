@@ -1,4 +1,4 @@
-import FTFTTensors
+import FTFTDeterminism
 import Foundation
 
 extension TaskDefinition {

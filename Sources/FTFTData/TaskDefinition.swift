@@ -1,4 +1,4 @@
-import FTFTTensors
+import FTFTDeterminism
 import Foundation
 
 /// One part of a seeded train/validation split.

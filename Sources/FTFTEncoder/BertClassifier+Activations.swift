@@ -61,7 +61,8 @@ struct EncoderLayerActivations {
     var outputNormOut: UnsafeMutablePointer<Float>        // the layer's output
 }
 
-/// All buffers of one pass. Forward buffers first, so evaluation and training carve identical forward layouts.
+/// All buffers of one pass. Forward buffers first, so evaluation and training carve identical layouts for the
+/// embeddings and the first two layers (evaluation reuses those two layers' buffers for the rest).
 struct BertActivations {
     var B = 0, T = 0
     // Embeddings.
@@ -90,6 +91,7 @@ struct BertActivations {
     var gradHead: UnsafeMutablePointer<Float>             // [4,B,C]: dPooledDropped, dPooled, pooler scratch
     var gradLogits: UnsafeMutablePointer<Float>           // [B,K]
     var reductionPartials: UnsafeMutablePointer<Float>    // fused column sums: [blocks, max(3C, F)] or [B,3,C]
+    var weightGradientPartials: UnsafeMutablePointer<Float> // [k-chunks, F, C] (`weightGradientGEMM`)
 
     /// Carves all buffers for a batch of B sequences of T tokens. `dropout` says which dropout sites are
     /// active; inactive ones alias their input so no copy is made.
@@ -105,9 +107,16 @@ struct BertActivations {
         embeddingNormOut = floats.take(BTC)
         embeddingMask = bytes.take(dropout.hidden ? BTC : 0)
         embeddingOut = dropout.hidden ? floats.take(BTC) : embeddingNormOut
+        // Training keeps every layer's activations for the backward pass. Evaluation keeps none: layer l reads
+        // only layer l − 1's output, so two sets of buffers, used alternately, serve every layer (memory no
+        // longer grows with L, and evaluation batches can be that much larger).
         var layers: [EncoderLayerActivations] = []
         layers.reserveCapacity(config.layers)
-        for _ in 0..<config.layers {
+        for l in 0..<config.layers {
+            if !training && l >= 2 {
+                layers.append(layers[l - 2])
+                continue
+            }
             let probabilities = floats.take(probabilityCount)
             layers.append(EncoderLayerActivations(
                 query: floats.take(BTC), key: floats.take(BTC), value: floats.take(BTC),
@@ -141,6 +150,7 @@ struct BertActivations {
         gradHead = floats.take(g * 4 * B * C)
         gradLogits = floats.take(g * B * K)
         reductionPartials = floats.take(g * max(fusedBlockCount(BT) * max(3 * C, F), 3 * B * C))
+        weightGradientPartials = floats.take(g * weightGradientScratchCount(m: max(F, C), n: C, k: BT))
     }
 }
 

@@ -2,7 +2,7 @@ import FTFTTensors
 
 // The forward pass, reference implementation: one simple kernel per formula, in the order of Hugging Face's
 // modules (BertEmbeddings → L × BertLayer → BertPooler → dropout → classifier → CrossEntropyLoss).
-// The fused path lives in BertClassifier+FusedForward.swift and computes the same buffers.
+// The fused path lives in BertClassifier+Fused.swift and computes the same buffers.
 
 extension BertClassifier {
     /// Embeddings and every encoder layer; leaves the last hidden state in `a.encoderOutput`.

@@ -16,16 +16,17 @@ extension BertClassifier {
                        a: input, lda: I, b: weight, ldb: I, beta: 0, c: out, ldc: O)
     }
 
-    /// dx (+)= dy·W and dW += dyᵀ·x, as `linearBackward` without the bias (the fused passes sum it).
+    /// dx (+)= dy·W (row panels) and dW += dyᵀ·x (k-chunks over the N tokens, `weightGradientGEMM`), as
+    /// `linearBackward` without the bias (the fused passes sum it). `partials` is the k-chunks' scratch.
     private func projectBackward(dInput: UnsafeMutablePointer<Float>, dWeight: UnsafeMutablePointer<Float>,
                                  dBias: UnsafeMutablePointer<Float>?, dOut: UnsafePointer<Float>,
                                  input: UnsafePointer<Float>, weight: UnsafePointer<Float>, N: Int, I: Int, O: Int,
-                                 accumulateInput: Bool, context: ComputeContext) {
+                                 accumulateInput: Bool, partials: UnsafeMutablePointer<Float>, context: ComputeContext) {
         precondition(dBias == nil, "the fused path sums bias gradients in its fused passes")
         projectionGEMM(context, transA: false, transB: false, m: N, n: I, k: O,
                        a: dOut, lda: O, b: weight, ldb: I, beta: accumulateInput ? 1 : 0, c: dInput, ldc: I)
-        projectionGEMM(context, transA: true, transB: false, m: O, n: I, k: N,
-                       a: dOut, lda: O, b: input, ldb: I, beta: 1, c: dWeight, ldc: I)
+        weightGradientGEMM(context, m: O, n: I, k: N, a: dOut, lda: O, b: input, ldb: I, accumulate: true,
+                           c: dWeight, ldc: I, partials: partials)
     }
 
     func fusedForwardEncoder(_ a: inout BertActivations, _ pass: Pass) {
@@ -98,12 +99,13 @@ extension BertClassifier {
                 mask: hidden ? s.outputMask : nil, inputMask: nil, scale: scale, N: BT, C: C, threads: threads)
             let dDense = hidden ? UnsafePointer(a.gradC) : UnsafePointer(a.gradB)
             projectBackward(dInput: a.gradFFN, dWeight: gw.output, dBias: nil, dOut: dDense, input: s.ffnAct,
-                           weight: w.output, N: BT, I: F, O: C, accumulateInput: false, context: context)
+                           weight: w.output, N: BT, I: F, O: C, accumulateInput: false,
+                           partials: a.weightGradientPartials, context: context)
             geluBiasBackward(d: a.gradFFN, partials: a.reductionPartials, dBias: gw.intermediateBias, pre: s.ffnPre,
                              N: BT, F: F, threads: threads)
             projectBackward(dInput: a.gradB, dWeight: gw.intermediate, dBias: nil, dOut: a.gradFFN,
                            input: s.attentionNormOut, weight: w.intermediate, N: BT, I: C, O: F,
-                           accumulateInput: true, context: context)
+                           accumulateInput: true, partials: a.weightGradientPartials, context: context)
             // BertSelfOutput: gradB = d(attentionNormOut) → gradA = d(residual) (= d(x) so far), gradC = d(dense).
             layerNormDropoutBackward(
                 dResidual: a.gradA, dDense: hidden ? a.gradC : nil, partials: a.reductionPartials,
@@ -114,18 +116,18 @@ extension BertClassifier {
             let dAttentionDense = hidden ? UnsafePointer(a.gradC) : UnsafePointer(a.gradA)
             projectBackward(dInput: a.gradB, dWeight: gw.attentionOutput, dBias: nil, dOut: dAttentionDense,
                            input: s.context, weight: w.attentionOutput, N: BT, I: C, O: C, accumulateInput: false,
-                           context: context)
+                           partials: a.weightGradientPartials, context: context)
             attentionFusedBackward(
                 dQuery: a.gradQ, dKey: a.gradK, dValue: a.gradV, dQueryBias: gw.queryBias, dKeyBias: gw.keyBias,
                 dValueBias: gw.valueBias, dScores: a.gradScores, partials: a.reductionPartials, dContext: a.gradB,
                 probabilities: s.probabilities, droppedProbabilities: s.droppedProbabilities,
                 query: s.query, key: s.key, value: s.value, shape: shape, context: context)
             projectBackward(dInput: a.gradA, dWeight: gw.query, dBias: nil, dOut: a.gradQ, input: x, weight: w.query,
-                           N: BT, I: C, O: C, accumulateInput: true, context: context)
+                           N: BT, I: C, O: C, accumulateInput: true, partials: a.weightGradientPartials, context: context)
             projectBackward(dInput: a.gradA, dWeight: gw.key, dBias: nil, dOut: a.gradK, input: x, weight: w.key,
-                           N: BT, I: C, O: C, accumulateInput: true, context: context)
+                           N: BT, I: C, O: C, accumulateInput: true, partials: a.weightGradientPartials, context: context)
             projectBackward(dInput: a.gradA, dWeight: gw.value, dBias: nil, dOut: a.gradV, input: x, weight: w.value,
-                           N: BT, I: C, O: C, accumulateInput: true, context: context)
+                           N: BT, I: C, O: C, accumulateInput: true, partials: a.weightGradientPartials, context: context)
         }
         // BertEmbeddings: dropout after the LayerNorm, so its mask applies to the incoming gradient.
         layerNormDropoutBackward(

@@ -37,9 +37,20 @@ public struct BertFLOPs: Sendable, Equatable {
     public func layerForwardFLOPs(batchSize B: Int, length T: Int) -> Int64 {
         let (b, t, c, f) = (Int64(B), Int64(T), Int64(config.hiddenSize), Int64(config.intermediateSize))
         let projections = 4 * 2 * b * t * c * c
-        let attention = 2 * 2 * b * t * t * c   // NH·HS = C
         let feedForward = 2 * 2 * b * t * c * f
-        return projections + attention + feedForward
+        return projections + attentionForwardFLOPs(batchSize: B, length: T) + feedForward
+    }
+
+    /// GEMM FLOPs of one layer's attention T² products in the forward pass, scores Q·Kᵀ and context P·V:
+    /// 2 · 2·B·NH·T²·HS = 4·B·T²·C (NH·HS = C).
+    public func attentionForwardFLOPs(batchSize B: Int, length T: Int) -> Int64 {
+        4 * Int64(B) * Int64(T) * Int64(T) * Int64(config.hiddenSize)
+    }
+
+    /// The attention T² part of `trainingFLOPs`: forward + backward (3 × forward) over all L layers,
+    /// 12·L·B·T²·C — the part Kaplan's 6·N·D leaves out.
+    public func attentionTrainingFLOPs(batchSize B: Int, length T: Int) -> Int64 {
+        3 * Int64(config.layers) * attentionForwardFLOPs(batchSize: B, length: T)
     }
 
     /// GEMM FLOPs of the pooler and classifier forward.

@@ -1,7 +1,7 @@
 import FTFTTensors
 
 // The fast path's self-attention: the same function as Kernels+Attention.swift (read that first), arranged
-// for speed and checked against it in FusedKernelTests.
+// for speed and checked against it in FusedPathTests.
 //
 // - Every (batch row b, head h) pair is independent, so the pairs run on ftft's own threads, each issuing
 //   single-threaded BLAS calls (OpenBLAS is single-threaded in ftft, see `BLASRuntime`): the per-head GEMMs are

@@ -10,7 +10,8 @@
 //     dweight_c += Σ_rows dy_c · x̂_c,   dbias_c += Σ_rows dy_c
 //
 // This file is the reference: statistics in Double, one row at a time. The fused, threaded variant used by
-// the fast path (`residualLayerNormForward` in Kernels+Fused.swift) is tested against it.
+// the fast path (the LayerNorm rows of `embeddingLayerNormDropoutForward` and `biasDropoutResidualLayerNormForward` in
+// Kernels+Fused.swift) is tested against it in FusedKernelTests.
 
 /// Forward over N independent rows of C channels.
 public func layerNormForward(

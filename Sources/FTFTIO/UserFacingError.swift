@@ -7,6 +7,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case usage = 64
     /// Bad input: an experiment file, data file, model, tokenizer or checkpoint that cannot be used (`EX_DATAERR`).
     case badInput = 65
+    /// Stopped by SIGUSR1 or SIGTERM after a checkpoint; the same command resumes (`EX_TEMPFAIL`).
+    case interrupted = 75
 }
 
 /// An error a person reads. The `ftft` command prints `description` (`ftft: error: …`) and exits with

@@ -23,12 +23,25 @@ public struct ComputeEntry: Sendable, Equatable {
     public var tokensWithPadding: Int64
     public var tokensWithoutPadding: Int64
     public var examples: Int64
+    /// Padded (Σ B·T) and real tokens of every evaluation batch (nil in entries recorded before they were kept).
+    public var evaluationTokensWithPadding: Int64?
+    public var evaluationTokensWithoutPadding: Int64?
+    /// Where the rest of the run's time went (nil in entries recorded before the split was kept): building
+    /// models, tokenizing and selecting data; writing checkpoints; writing to the store; and the run's whole wall
+    /// time, from its creation (or resumption) to its last ledger write — the parts above plus training and
+    /// evaluation plus anything unaccounted.
+    public var dataPreparationWallSeconds: Double?
+    public var checkpointWallSeconds: Double?
+    public var storeWriteWallSeconds: Double?
+    public var phaseWallSeconds: Double?
 
     public init(
         run: RunID, phase: String, parameterCount: Int64, kaplanTrainingFLOPs: Int64, preciseTrainingFLOPs: Int64,
         countedTrainingFLOPs: Int64, countedEvaluationFLOPs: Int64, countedDynamicsPassFLOPs: Int64 = 0,
         trainingWallSeconds: Double, evaluationWallSeconds: Double, steps: Int, tokensWithPadding: Int64,
-        tokensWithoutPadding: Int64, examples: Int64
+        tokensWithoutPadding: Int64, examples: Int64, evaluationTokensWithPadding: Int64? = nil,
+        evaluationTokensWithoutPadding: Int64? = nil, dataPreparationWallSeconds: Double? = nil,
+        checkpointWallSeconds: Double? = nil, storeWriteWallSeconds: Double? = nil, phaseWallSeconds: Double? = nil
     ) {
         self.run = run
         self.phase = phase
@@ -44,6 +57,12 @@ public struct ComputeEntry: Sendable, Equatable {
         self.tokensWithPadding = tokensWithPadding
         self.tokensWithoutPadding = tokensWithoutPadding
         self.examples = examples
+        self.evaluationTokensWithPadding = evaluationTokensWithPadding
+        self.evaluationTokensWithoutPadding = evaluationTokensWithoutPadding
+        self.dataPreparationWallSeconds = dataPreparationWallSeconds
+        self.checkpointWallSeconds = checkpointWallSeconds
+        self.storeWriteWallSeconds = storeWriteWallSeconds
+        self.phaseWallSeconds = phaseWallSeconds
     }
 }
 

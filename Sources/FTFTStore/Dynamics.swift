@@ -1,11 +1,4 @@
-/// How a run's training dynamics were recorded (issue 4, method.md §2).
-public enum DynamicsMode: String, Sendable, CaseIterable {
-    /// The logits of the training forward pass, before that batch's optimizer step, with dropout — what
-    /// FTFT and cartography record.
-    case trainingPass = "training_pass"
-    /// A separate evaluation-mode pass over the training set at the end of each epoch.
-    case endOfEpochPass = "end_of_epoch_pass"
-}
+import FTFTCartography
 
 /// N rows of training dynamics in columns (N examples, C classes). As an input to `appendEpoch` the rows are
 /// in the order the examples were processed in that epoch (that order is stored as each row's position); as
@@ -36,7 +29,7 @@ public struct DynamicsRows: Sendable, Equatable {
 /// One stored epoch, rows in processing order.
 public struct RecordedEpoch: Sendable, Equatable {
     public var epoch: Int
-    public var mode: DynamicsMode
+    public var mode: RecordingMode
     /// Optimizer steps completed when the epoch was recorded (nil if the recorder did not say).
     public var completedSteps: Int?
     public var rows: DynamicsRows
@@ -45,7 +38,7 @@ public struct RecordedEpoch: Sendable, Equatable {
 /// What is stored of an epoch, without its rows.
 public struct EpochSummary: Sendable, Equatable {
     public var epoch: Int
-    public var mode: DynamicsMode
+    public var mode: RecordingMode
     public var classes: Int
     public var exampleCount: Int
     public var completedSteps: Int?
@@ -54,7 +47,7 @@ public struct EpochSummary: Sendable, Equatable {
 /// A run's dynamics as one dense array: E epochs × N examples × C classes, examples in training-file order
 /// (ascending example index). Only exists when every epoch holds the same examples.
 public struct RecordedDynamics: Sendable, Equatable {
-    public var mode: DynamicsMode
+    public var mode: RecordingMode
     /// [E] the epoch numbers, ascending.
     public var epochs: [Int]
     /// [N] ascending.

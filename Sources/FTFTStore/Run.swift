@@ -7,6 +7,16 @@ public struct RunID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public init(_ rawValue: Int64) { self.rawValue = rawValue }
     public static func < (a: RunID, b: RunID) -> Bool { a.rawValue < b.rawValue }
     public var description: String { "run \(rawValue)" }
+
+    /// The id an experiment gives a run: a number derived from the run's identity, the first 13 hex digits
+    /// (52 bits) of its configuration's SHA-256. Every process that creates the run — a one-process `ftft run`,
+    /// a Slurm array task writing a shard, on any host, in any order — gives it the same id, so stores merged from
+    /// shards are identical to a one-process store and ids mean the same run in every store. 52 bits so the id
+    /// is exact as a double too (JSON readers, pandas). Two configurations sharing a prefix in one store (about
+    /// n²/2⁵³ for n runs) are refused by `createRun`, never confused.
+    public init(configurationSHA256 sha: String) {
+        self.rawValue = Int64(sha.prefix(13), radix: 16) ?? 0
+    }
 }
 
 /// The methods of the paper (method.md §0, issue 5). Raw values are what the database stores.
@@ -48,11 +58,14 @@ public struct NewRun: Sendable, Equatable {
     public var provenanceJSON: String
     /// For a main run: the reference run whose data map and selection it used.
     public var referenceRun: RunID?
+    /// The id to give the run (`RunID(configurationSHA256:)` for an experiment's runs); nil lets SQLite choose.
+    public var id: RunID?
 
     public init(
         experiment: String, method: RunMethod, role: RunRole, seed: UInt64, model: String,
-        configurationJSON: String, provenanceJSON: String, referenceRun: RunID? = nil
+        configurationJSON: String, provenanceJSON: String, referenceRun: RunID? = nil, id: RunID? = nil
     ) {
+        self.id = id
         self.experiment = experiment
         self.method = method
         self.role = role
@@ -64,7 +77,8 @@ public struct NewRun: Sendable, Equatable {
     }
 }
 
-/// A stored run. `createdAt`/`finishedAt` are wall-clock metadata for people; nothing computes with them.
+/// A stored run. `createdAt`/`finishedAt` are wall-clock metadata for people (runs are listed in `createdAt` order);
+/// nothing computes with them.
 public struct Run: Sendable, Equatable {
     public var id: RunID
     public var experiment: String

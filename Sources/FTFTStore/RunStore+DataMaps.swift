@@ -1,4 +1,5 @@
 import Foundation
+import FTFTCartography
 internal import GRDB
 
 /// Table `data_map`. (Its per-example rows, table `data_map_entry`, are written and read in bulk with
@@ -31,92 +32,79 @@ struct DataMapRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    func options(path: String) throws -> DataMapOptions {
-        guard let mode = DynamicsMode(rawValue: dynamicsMode) else {
-            throw StoreError.corrupt(path: path, what: "data map \(id ?? -1): unknown dynamics mode \(dynamicsMode)")
-        }
-        return DataMapOptions(dynamicsMode: mode, ddof: ddof, epochsUsed: epochsUsed, includeCI: includeCI)
-    }
-
-    static func matching(run: RunID, _ options: DataMapOptions) -> QueryInterfaceRequest<DataMapRecord> {
-        filter(Column("run_id") == run.rawValue && Column("dynamics_mode") == options.dynamicsMode.rawValue
-               && Column("ddof") == options.ddof && Column("epochs_used") == options.epochsUsed
-               && Column("include_ci") == options.includeCI)
+    static func matching(run: RunID, recordingMode: RecordingMode, options: DataMapOptions,
+                         epochCount: Int) -> QueryInterfaceRequest<DataMapRecord> {
+        filter(Column("run_id") == run.rawValue && Column("dynamics_mode") == recordingMode.storeCode
+               && Column("ddof") == options.variabilityDDOF && Column("epochs_used") == epochCount
+               && Column("include_ci") == options.includeConfidenceInterval)
     }
 }
 
 extension RunStore {
-    /// Stores a data map and its N entries in one transaction. Throws `duplicate` if the run already has a map
-    /// with these options (maps are derived data: look one up with `dataMap(run:options:)` before computing).
-    /// Confidence and threshold closeness must be finite; variability may be NaN (stored as NULL).
+    /// Stores a data map of `run` and its N entries in one transaction; `exampleIndices` [N] are the entries'
+    /// rows in the training file (distinct, ≥ 0). Throws `duplicate` if the run already has a map with the
+    /// same key (see `StoredDataMap`; maps are derived data: look one up with `dataMap(run:…)` before computing).
+    /// The map must say how many epochs it used (`epochCount`, which maps computed from dynamics do).
     @discardableResult
-    public func saveDataMap(run: RunID, options: DataMapOptions, entries: DataMapEntries) throws -> DataMapID {
-        let operation = "saveDataMap(\(run), ddof \(options.ddof), \(options.epochsUsed) epochs)"
-        try validate(entries, options: options, operation: operation)
+    public func saveDataMap(run: RunID, recordingMode: RecordingMode, exampleIndices: [Int], map: DataMap) throws -> DataMapID {
+        let options = map.options
+        let operation = "saveDataMap(\(run), ddof \(options.variabilityDDOF), \(map.epochCount.map(String.init) ?? "?") epochs)"
+        let epochs = try validate(map, exampleIndices: exampleIndices, operation: operation)
         return try write(operation) { db in
             try requireRun(db, run, operation: operation)
             var record = DataMapRecord(
-                id: nil, runID: run.rawValue, dynamicsMode: options.dynamicsMode.rawValue, ddof: options.ddof,
-                epochsUsed: options.epochsUsed, includeCI: options.includeCI, exampleCount: entries.count,
-                hasForgetfulness: entries.forgetfulness != nil, hasThresholdCloseness: entries.thresholdCloseness != nil,
-                createdAt: Date())
-            try insertOrDuplicate(db, "a data map of \(run) with \(options)") { try record.insert(db) }
+                id: nil, runID: run.rawValue, dynamicsMode: recordingMode.storeCode, ddof: options.variabilityDDOF,
+                epochsUsed: epochs, includeCI: options.includeConfidenceInterval, exampleCount: map.exampleCount,
+                hasForgetfulness: map.forgetfulness != nil, hasThresholdCloseness: true, createdAt: Date())
+            try insertOrDuplicate(db, "a data map of \(run) (\(recordingMode), ddof \(options.variabilityDDOF), \(epochs) epochs)") {
+                try record.insert(db)
+            }
             guard let mapID = record.id else { throw StoreError.corrupt(path: path, what: "\(operation): no id") }
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO data_map_entry (data_map_id, example_index, example_id, confidence, variability,
                                             correctness, forgetfulness, threshold_closeness)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for i in 0..<entries.count {
-                let variability = entries.variability[i]
+            let closeness = map.thresholdCloseness
+            for i in 0..<map.exampleCount {
                 do {
                     try insert.execute(arguments: [
-                        mapID, entries.exampleIndices[i], entries.exampleIDs[i], entries.confidence[i],
-                        variability.isNaN ? nil : variability, entries.correctness[i],
-                        entries.forgetfulness?[i], entries.thresholdCloseness?[i],
+                        mapID, exampleIndices[i], map.exampleIDs[i], map.confidence[i], map.variability[i],
+                        map.correctness[i], map.forgetfulness?[i], closeness[i],
                     ])
                 } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                     throw invalid(operation, field: "exampleIndices", index: i,
-                                  "example index \(entries.exampleIndices[i]) appears more than once")
+                                  "example index \(exampleIndices[i]) appears more than once")
                 }
             }
             return DataMapID(mapID)
         }
     }
 
-    private func validate(_ entries: DataMapEntries, options: DataMapOptions, operation: String) throws {
-        let n = entries.count
-        guard options.ddof == 0 || options.ddof == 1 else { throw invalid(operation, field: "ddof", "\(options.ddof) is not 0 or 1") }
-        guard options.epochsUsed > 0 else { throw invalid(operation, field: "epochsUsed", "\(options.epochsUsed)") }
-        let counts = [entries.exampleIDs.count, entries.confidence.count, entries.variability.count, entries.correctness.count,
-                      entries.forgetfulness?.count ?? n, entries.thresholdCloseness?.count ?? n]
-        guard counts.allSatisfy({ $0 == n }) else {
-            throw invalid(operation, field: "entries", "column lengths \(counts) differ from \(n) example indices")
+    /// Checks what the cartography type does not (its initialiser has checked column lengths and finiteness);
+    /// returns the number of epochs used.
+    private func validate(_ map: DataMap, exampleIndices: [Int], operation: String) throws -> Int {
+        guard let epochs = map.epochCount, epochs > 0 else {
+            throw invalid(operation, field: "epochCount", "the map does not say how many epochs it used")
         }
-        for i in 0..<n {
-            guard entries.exampleIndices[i] >= 0 else {
-                throw invalid(operation, field: "exampleIndices", index: i, "negative")
-            }
-            guard entries.confidence[i].isFinite else {
-                throw invalid(operation, field: "confidence", index: i, "\(entries.confidence[i])")
-            }
-            guard !entries.variability[i].isInfinite else {
-                throw invalid(operation, field: "variability", index: i, "infinite")
-            }
-            guard (0...options.epochsUsed).contains(entries.correctness[i]) else {
-                throw invalid(operation, field: "correctness", index: i,
-                              "\(entries.correctness[i]) is not a count in 0...\(options.epochsUsed)")
-            }
-            if let closeness = entries.thresholdCloseness?[i], !closeness.isFinite {
-                throw invalid(operation, field: "thresholdCloseness", index: i, "\(closeness)")
+        guard exampleIndices.count == map.exampleCount else {
+            throw invalid(operation, field: "exampleIndices", "\(exampleIndices.count) indices for \(map.exampleCount) entries")
+        }
+        for i in 0..<map.exampleCount {
+            guard exampleIndices[i] >= 0 else { throw invalid(operation, field: "exampleIndices", index: i, "negative") }
+            guard (0...epochs).contains(map.correctness[i]) else {
+                throw invalid(operation, field: "correctness", index: i, "\(map.correctness[i]) is not a count in 0...\(epochs)")
             }
         }
+        return epochs
     }
 
-    /// The run's data map with these options (entries in training-file order), or nil if none was saved.
-    public func dataMap(run: RunID, options: DataMapOptions) throws -> StoredDataMap? {
-        try read("dataMap(\(run), \(options))") { db in
-            guard let record = try DataMapRecord.matching(run: run, options).fetchOne(db) else { return nil }
+    /// The run's data map with this key (entries in training-file order), or nil if none was saved.
+    public func dataMap(run: RunID, recordingMode: RecordingMode = .trainingPass, options: DataMapOptions,
+                        epochCount: Int) throws -> StoredDataMap? {
+        try read("dataMap(\(run), ddof \(options.variabilityDDOF), \(epochCount) epochs)") { db in
+            let request = DataMapRecord.matching(run: run, recordingMode: recordingMode, options: options, epochCount: epochCount)
+            guard let record = try request.fetchOne(db) else { return nil }
             return try storedDataMap(db, record)
         }
     }
@@ -131,28 +119,39 @@ extension RunStore {
 
     private func storedDataMap(_ db: Database, _ record: DataMapRecord) throws -> StoredDataMap {
         guard let id = record.id else { throw StoreError.corrupt(path: path, what: "a data map without id") }
+        guard let mode = RecordingMode(storeCode: record.dynamicsMode) else {
+            throw StoreError.corrupt(path: path, what: "data map \(id): unknown dynamics mode \(record.dynamicsMode)")
+        }
         let n = record.exampleCount
-        var entries = DataMapEntries(exampleIndices: [], exampleIDs: [], confidence: [], variability: [], correctness: [],
-                                     forgetfulness: record.hasForgetfulness ? [] : nil,
-                                     thresholdCloseness: record.hasThresholdCloseness ? [] : nil)
-        entries.exampleIndices.reserveCapacity(n)
-        entries.exampleIDs.reserveCapacity(n)
+        var indices: [Int] = [], ids: [String] = [], confidence: [Double] = [], variability: [Double] = []
+        var correctness: [Int] = [], forgetfulness: [Int] = []
+        indices.reserveCapacity(n)
+        ids.reserveCapacity(n)
         let cursor = try Row.fetchCursor(db, sql: """
-            SELECT example_index, example_id, confidence, variability, correctness, forgetfulness, threshold_closeness
+            SELECT example_index, example_id, confidence, variability, correctness, forgetfulness
             FROM data_map_entry WHERE data_map_id = ? ORDER BY example_index
             """, arguments: [id])
         while let row = try cursor.next() {
-            entries.exampleIndices.append(row[0])
-            entries.exampleIDs.append(row[1])
-            entries.confidence.append(row[2])
-            entries.variability.append((row[3] as Double?) ?? .nan)
-            entries.correctness.append(row[4])
-            if record.hasForgetfulness { entries.forgetfulness?.append(row[5]) }
-            if record.hasThresholdCloseness { entries.thresholdCloseness?.append(row[6]) }
+            indices.append(row[0])
+            ids.append(row[1])
+            confidence.append(row[2])
+            // A NULL variability (stores written before maps were the cartography type, which has none) reads
+            // as NaN, which `DataMap` refuses below with the example's id.
+            variability.append((row[3] as Double?) ?? .nan)
+            correctness.append(row[4])
+            if record.hasForgetfulness { forgetfulness.append(row[5]) }
         }
-        guard entries.count == n else {
-            throw StoreError.corrupt(path: path, what: "data map \(id): \(entries.count) entries, \(n) expected")
+        guard indices.count == n else {
+            throw StoreError.corrupt(path: path, what: "data map \(id): \(indices.count) entries, \(n) expected")
         }
-        return StoredDataMap(id: DataMapID(id), run: RunID(record.runID), options: try record.options(path: path), entries: entries)
+        let options = DataMapOptions(variabilityDDOF: record.ddof, includeConfidenceInterval: record.includeCI)
+        do {
+            let map = try DataMap(exampleIDs: ids, goldLabels: nil, epochCount: record.epochsUsed, confidence: confidence,
+                                  variability: variability, correctness: correctness,
+                                  forgetfulness: record.hasForgetfulness ? forgetfulness : nil, options: options, ftft: nil)
+            return StoredDataMap(id: DataMapID(id), run: RunID(record.runID), recordingMode: mode, exampleIndices: indices, map: map)
+        } catch let error as CartographyError {
+            throw StoreError.corrupt(path: path, what: "data map \(id): \(error)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FTFTCartography
 internal import GRDB
 
 /// Table `dynamics_epoch`. (The rows of table `dynamics` are written and read with prepared statements in
@@ -24,7 +25,7 @@ struct DynamicsEpochRecord: Codable, FetchableRecord, MutablePersistableRecord {
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     func summary(path: String) throws -> EpochSummary {
-        guard let mode = DynamicsMode(rawValue: mode) else {
+        guard let mode = RecordingMode(storeCode: mode) else {
             throw StoreError.corrupt(path: path, what: "run \(runID) epoch \(epoch): unknown dynamics mode \(mode)")
         }
         return EpochSummary(epoch: epoch, mode: mode, classes: classes, exampleCount: exampleCount, completedSteps: completedSteps)
@@ -41,9 +42,9 @@ extension RunStore {
     /// the same C as the run's other epochs, and each example's id and gold equal to those of the run's first
     /// recorded epoch (ragged epoch sets are allowed; contradictory ones are not).
     public func appendEpoch(
-        run: RunID, epoch: Int, mode: DynamicsMode = .trainingPass, completedSteps: Int? = nil, rows: DynamicsRows
+        run: RunID, epoch: Int, mode: RecordingMode = .trainingPass, completedSteps: Int? = nil, rows: DynamicsRows
     ) throws {
-        let operation = "appendEpoch(\(run), epoch \(epoch), \(mode.rawValue))"
+        let operation = "appendEpoch(\(run), epoch \(epoch), \(mode.storeCode))"
         try validate(rows, epoch: epoch, operation: operation)
         let n = rows.count, c = rows.classes
         // Insert in example-index order (ties by position, so of two rows with the same index the later one is
@@ -55,17 +56,17 @@ extension RunStore {
         try write(operation) { db in
             try requireRun(db, run, operation: operation)
             let siblings = try DynamicsEpochRecord
-                .filter(Column("run_id") == run.rawValue && Column("mode") == mode.rawValue)
+                .filter(Column("run_id") == run.rawValue && Column("mode") == mode.storeCode)
                 .order(Column("epoch"))
                 .fetchAll(db)
             if siblings.contains(where: { $0.epoch == epoch }) {
-                throw StoreError.duplicateEpoch(path: path, run: run.rawValue, mode: mode.rawValue, epoch: epoch)
+                throw StoreError.duplicateEpoch(path: path, run: run.rawValue, mode: mode.storeCode, epoch: epoch)
             }
             if let other = siblings.first, other.classes != c {
                 throw invalid(operation, field: "classes", "\(c) classes, but epoch \(other.epoch) of this run has \(other.classes)")
             }
             var record = DynamicsEpochRecord(
-                id: nil, runID: run.rawValue, mode: mode.rawValue, epoch: epoch, classes: c, exampleCount: n,
+                id: nil, runID: run.rawValue, mode: mode.storeCode, epoch: epoch, classes: c, exampleCount: n,
                 completedSteps: completedSteps)
             try record.insert(db)
             guard let epochID = record.id else { throw StoreError.corrupt(path: path, what: "\(operation): no epoch id") }
@@ -169,15 +170,15 @@ extension RunStore {
     }
 
     /// The epochs stored for a run and mode, ascending. Empty while the first epoch is still training.
-    public func recordedEpochs(run: RunID, mode: DynamicsMode = .trainingPass) throws -> [EpochSummary] {
-        try read("recordedEpochs(\(run), \(mode.rawValue))") { db in
+    public func recordedEpochs(run: RunID, mode: RecordingMode = .trainingPass) throws -> [EpochSummary] {
+        try read("recordedEpochs(\(run), \(mode.storeCode))") { db in
             try epochRecords(db, run: run, mode: mode).map { try $0.summary(path: path) }
         }
     }
 
-    func epochRecords(_ db: Database, run: RunID, mode: DynamicsMode) throws -> [DynamicsEpochRecord] {
+    func epochRecords(_ db: Database, run: RunID, mode: RecordingMode) throws -> [DynamicsEpochRecord] {
         try DynamicsEpochRecord
-            .filter(Column("run_id") == run.rawValue && Column("mode") == mode.rawValue)
+            .filter(Column("run_id") == run.rawValue && Column("mode") == mode.storeCode)
             .order(Column("epoch"))
             .fetchAll(db)
     }

@@ -1,14 +1,15 @@
 import Foundation
+import FTFTCartography
 internal import GRDB
 
 extension RunStore {
     /// One stored epoch, rows in the order they were processed. Throws `notFound` if it was not recorded.
-    public func epoch(run: RunID, epoch: Int, mode: DynamicsMode = .trainingPass) throws -> RecordedEpoch {
-        let operation = "epoch(\(run), \(epoch), \(mode.rawValue))"
+    public func epoch(run: RunID, epoch: Int, mode: RecordingMode = .trainingPass) throws -> RecordedEpoch {
+        let operation = "epoch(\(run), \(epoch), \(mode.storeCode))"
         return try read(operation) { db in
             guard let record = try epochRecords(db, run: run, mode: mode).first(where: { $0.epoch == epoch }),
                   let epochID = record.id
-            else { throw StoreError.notFound(path: path, what: "epoch \(epoch) (\(mode.rawValue)) of \(run)") }
+            else { throw StoreError.notFound(path: path, what: "epoch \(epoch) (\(mode.storeCode)) of \(run)") }
             var rows = DynamicsRows(exampleIndices: [], exampleIDs: [], golds: [], classes: record.classes, logits: [])
             rows.exampleIndices.reserveCapacity(record.exampleCount)
             rows.exampleIDs.reserveCapacity(record.exampleCount)
@@ -30,6 +31,22 @@ extension RunStore {
         }
     }
 
+    /// The run's dynamics (see `dynamics(run:mode:)`) as the cartography module's `TrainingDynamics`, examples
+    /// in training-file order, with each example's row in the training file ([N], ascending).
+    public func trainingDynamics(run: RunID, mode: RecordingMode = .trainingPass) throws
+        -> (dynamics: TrainingDynamics, exampleIndices: [Int]) {
+        let recorded = try dynamics(run: run, mode: mode)
+        do {
+            let dynamics = try TrainingDynamics(
+                exampleIDs: recorded.exampleIDs, goldLabels: recorded.golds, classCount: recorded.classes,
+                epochCount: recorded.epochs.count, logits: recorded.logits,
+                metadata: DynamicsMetadata(mode: mode, source: "ftft run store \(path), \(run)"))
+            return (dynamics, recorded.exampleIndices)
+        } catch let error as CartographyError {
+            throw StoreError.corrupt(path: path, what: "training dynamics of \(run): \(error)")
+        }
+    }
+
     /// All stored epochs of a run as one dense [E, N, C] array in training-file order, read in one snapshot
     /// (a concurrent writer's next epoch is either wholly in it or not at all).
     ///
@@ -37,13 +54,13 @@ extension RunStore {
     /// epoch that differs (read such runs with `epoch(run:…)`). Ids and golds are taken from the first epoch;
     /// `appendEpoch` has already refused any later epoch that contradicts them, so only indices and golds are
     /// re-compared here. Throws `notFound` if the run has no epochs in this mode.
-    public func dynamics(run: RunID, mode: DynamicsMode = .trainingPass) throws -> RecordedDynamics {
-        let operation = "dynamics(\(run), \(mode.rawValue))"
+    public func dynamics(run: RunID, mode: RecordingMode = .trainingPass) throws -> RecordedDynamics {
+        let operation = "dynamics(\(run), \(mode.storeCode))"
         return try read(operation) { db in
             try requireRun(db, run, operation: operation)
             let records = try epochRecords(db, run: run, mode: mode)
             guard let first = records.first else {
-                throw StoreError.notFound(path: path, what: "training dynamics (\(mode.rawValue)) of \(run)")
+                throw StoreError.notFound(path: path, what: "training dynamics (\(mode.storeCode)) of \(run)")
             }
             let n = first.exampleCount, c = first.classes
             var result = RecordedDynamics(mode: mode, epochs: records.map(\.epoch), exampleIndices: [], exampleIDs: [],
@@ -103,11 +120,11 @@ extension RunStore {
     /// The number of dynamics rows actually stored for a run and mode (counted in the `dynamics` table, not
     /// taken from the epoch records): a progress figure for a reader watching a run train. Because each epoch
     /// is one transaction, it is always a sum of whole epochs.
-    public func dynamicsRowCount(run: RunID, mode: DynamicsMode = .trainingPass) throws -> Int {
-        try read("dynamicsRowCount(\(run), \(mode.rawValue))") { db in
+    public func dynamicsRowCount(run: RunID, mode: RecordingMode = .trainingPass) throws -> Int {
+        try read("dynamicsRowCount(\(run), \(mode.storeCode))") { db in
             try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM dynamics WHERE epoch_id IN (SELECT id FROM dynamics_epoch WHERE run_id = ? AND mode = ?)
-                """, arguments: [run.rawValue, mode.rawValue]) ?? 0
+                """, arguments: [run.rawValue, mode.storeCode]) ?? 0
         }
     }
 }

@@ -19,6 +19,13 @@ struct ComputeEntryRecord: Codable, FetchableRecord, PersistableRecord {
     var tokensWithPadding: Int64
     var tokensWithoutPadding: Int64
     var examples: Int64
+    // v2-ledger-time-split (NULL in rows recorded before it).
+    var evaluationTokensWithPadding: Int64?
+    var evaluationTokensWithoutPadding: Int64?
+    var dataPreparationWallSeconds: Double?
+    var checkpointWallSeconds: Double?
+    var storeWriteWallSeconds: Double?
+    var phaseWallSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case phase, steps, examples
@@ -33,6 +40,12 @@ struct ComputeEntryRecord: Codable, FetchableRecord, PersistableRecord {
         case evaluationWallSeconds = "evaluation_wall_seconds"
         case tokensWithPadding = "tokens_with_padding"
         case tokensWithoutPadding = "tokens_without_padding"
+        case evaluationTokensWithPadding = "evaluation_tokens_with_padding"
+        case evaluationTokensWithoutPadding = "evaluation_tokens_without_padding"
+        case dataPreparationWallSeconds = "data_preparation_wall_seconds"
+        case checkpointWallSeconds = "checkpoint_wall_seconds"
+        case storeWriteWallSeconds = "store_write_wall_seconds"
+        case phaseWallSeconds = "phase_wall_seconds"
     }
 
     init(_ e: ComputeEntry) {
@@ -42,6 +55,9 @@ struct ComputeEntryRecord: Codable, FetchableRecord, PersistableRecord {
         (countedEvaluationFLOPs, countedDynamicsPassFLOPs) = (e.countedEvaluationFLOPs, e.countedDynamicsPassFLOPs)
         (trainingWallSeconds, evaluationWallSeconds, steps) = (e.trainingWallSeconds, e.evaluationWallSeconds, e.steps)
         (tokensWithPadding, tokensWithoutPadding, examples) = (e.tokensWithPadding, e.tokensWithoutPadding, e.examples)
+        (evaluationTokensWithPadding, evaluationTokensWithoutPadding) = (e.evaluationTokensWithPadding, e.evaluationTokensWithoutPadding)
+        (dataPreparationWallSeconds, checkpointWallSeconds) = (e.dataPreparationWallSeconds, e.checkpointWallSeconds)
+        (storeWriteWallSeconds, phaseWallSeconds) = (e.storeWriteWallSeconds, e.phaseWallSeconds)
     }
 
     var entry: ComputeEntry {
@@ -50,7 +66,11 @@ struct ComputeEntryRecord: Codable, FetchableRecord, PersistableRecord {
             preciseTrainingFLOPs: preciseTrainingFLOPs, countedTrainingFLOPs: countedTrainingFLOPs,
             countedEvaluationFLOPs: countedEvaluationFLOPs, countedDynamicsPassFLOPs: countedDynamicsPassFLOPs,
             trainingWallSeconds: trainingWallSeconds, evaluationWallSeconds: evaluationWallSeconds, steps: steps,
-            tokensWithPadding: tokensWithPadding, tokensWithoutPadding: tokensWithoutPadding, examples: examples)
+            tokensWithPadding: tokensWithPadding, tokensWithoutPadding: tokensWithoutPadding, examples: examples,
+            evaluationTokensWithPadding: evaluationTokensWithPadding,
+            evaluationTokensWithoutPadding: evaluationTokensWithoutPadding,
+            dataPreparationWallSeconds: dataPreparationWallSeconds, checkpointWallSeconds: checkpointWallSeconds,
+            storeWriteWallSeconds: storeWriteWallSeconds, phaseWallSeconds: phaseWallSeconds)
     }
 }
 
@@ -88,11 +108,16 @@ extension RunStore {
             ("countedEvaluationFLOPs", entry.countedEvaluationFLOPs), ("countedDynamicsPassFLOPs", entry.countedDynamicsPassFLOPs),
             ("steps", Int64(entry.steps)), ("tokensWithPadding", entry.tokensWithPadding),
             ("tokensWithoutPadding", entry.tokensWithoutPadding), ("examples", entry.examples),
+            ("evaluationTokensWithPadding", entry.evaluationTokensWithPadding ?? 0),
+            ("evaluationTokensWithoutPadding", entry.evaluationTokensWithoutPadding ?? 0),
         ]
         if let (field, value) = counts.first(where: { $0.1 < 0 }) {
             throw invalid(operation, field: field, "negative (\(value))")
         }
-        let times = [("trainingWallSeconds", entry.trainingWallSeconds), ("evaluationWallSeconds", entry.evaluationWallSeconds)]
+        let times = [("trainingWallSeconds", entry.trainingWallSeconds), ("evaluationWallSeconds", entry.evaluationWallSeconds),
+                     ("dataPreparationWallSeconds", entry.dataPreparationWallSeconds ?? 0),
+                     ("checkpointWallSeconds", entry.checkpointWallSeconds ?? 0),
+                     ("storeWriteWallSeconds", entry.storeWriteWallSeconds ?? 0), ("phaseWallSeconds", entry.phaseWallSeconds ?? 0)]
         for (field, seconds) in times {
             guard seconds.isFinite, seconds >= 0 else { throw invalid(operation, field: field, "\(seconds)") }
         }

@@ -62,8 +62,11 @@ extension RunStore {
         }
         return try write(operation) { db in
             if let reference = new.referenceRun { try requireRun(db, reference, operation: operation + " reference") }
+            if let id = new.id, let taken = try RunRecord.fetchOne(db, key: id.rawValue) {
+                throw StoreError.duplicate(path: path, what: "\(id) (configuration \(taken.configurationSHA256.prefix(16))…, asked for by \(operation))")
+            }
             var record = RunRecord(
-                id: nil, experiment: new.experiment, method: new.method.rawValue, role: new.role.rawValue,
+                id: new.id?.rawValue, experiment: new.experiment, method: new.method.rawValue, role: new.role.rawValue,
                 seed: Int64(bitPattern: new.seed), model: new.model, configurationJSON: new.configurationJSON,
                 configurationSHA256: Self.configurationSHA256(new.configurationJSON),
                 provenanceJSON: new.provenanceJSON, status: RunStatus.running.rawValue, statusMessage: nil,
@@ -91,6 +94,22 @@ extension RunStore {
         }
     }
 
+    /// Replaces a run's provenance (e.g. when a run is continued under another evaluation policy). Throws
+    /// `invalidInput` if it is not valid JSON.
+    public func updateProvenance(run: RunID, provenanceJSON: String) throws {
+        let operation = "updateProvenance(\(run))"
+        guard (try? JSONSerialization.jsonObject(with: Data(provenanceJSON.utf8), options: [.fragmentsAllowed])) != nil else {
+            throw invalid(operation, field: "provenanceJSON", "not valid JSON")
+        }
+        try write(operation) { db in
+            guard var record = try RunRecord.fetchOne(db, key: run.rawValue) else {
+                throw StoreError.notFound(path: path, what: "\(run) (\(operation))")
+            }
+            record.provenanceJSON = provenanceJSON
+            try record.update(db)
+        }
+    }
+
     public func run(_ id: RunID) throws -> Run {
         try read("run(\(id.rawValue))") { db in
             guard let record = try RunRecord.fetchOne(db, key: id.rawValue) else {
@@ -100,12 +119,24 @@ extension RunStore {
         }
     }
 
-    /// The runs of an experiment (all runs if `experiment` is nil), oldest first.
+    /// The runs of an experiment (all runs if `experiment` is nil), oldest first (ids derived from configurations
+    /// say nothing about age).
     public func runs(experiment: String? = nil) throws -> [Run] {
         try read("runs(experiment: \(experiment ?? "any"))") { db in
-            var request = RunRecord.order(Column("id"))
+            var request = RunRecord.order(Column("created_at"), Column("id"))
             if let experiment { request = request.filter(Column("experiment") == experiment) }
             return try request.fetchAll(db).map { try $0.run(path: path) }
+        }
+    }
+
+    /// Every run with this configuration (by SHA-256 of its JSON), in any role and status, newest first.
+    public func runs(configurationSHA256: String) throws -> [Run] {
+        try read("runs(configuration \(configurationSHA256.prefix(12))…)") { db in
+            try RunRecord
+                .filter(Column("configuration_sha256") == configurationSHA256)
+                .order(Column("id").desc)
+                .fetchAll(db)
+                .map { try $0.run(path: path) }
         }
     }
 
@@ -117,7 +148,7 @@ extension RunStore {
                 .filter(Column("configuration_sha256") == configurationSHA256)
                 .filter(Column("role") == role.rawValue)
                 .filter(Column("status") == status.rawValue)
-                .order(Column("id").desc)
+                .order(Column("created_at").desc, Column("id").desc)
                 .fetchOne(db)?
                 .run(path: path)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import FTFTCartography
 internal import GRDB
 
 /// Table `selection`. (Its members, table `selection_member`, are written and read in bulk.)
@@ -27,8 +28,11 @@ struct SelectionRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    var spec: SelectionSpec {
-        SelectionSpec(mode: mode, rate: rate, rule: rule, stratified: stratified, seed: seed.map { UInt64(bitPattern: $0) })
+    func spec(path: String) throws -> SelectionSpec {
+        guard let mode = SelectionMode(rawValue: mode), let rule = SelectionRule(rawValue: rule) else {
+            throw StoreError.corrupt(path: path, what: "selection \(id ?? -1): unknown mode \(mode) or rule \(rule)")
+        }
+        return SelectionSpec(mode: mode, rate: rate, rule: rule, stratified: stratified, seed: seed.map { UInt64(bitPattern: $0) })
     }
 }
 
@@ -64,8 +68,8 @@ extension RunStore {
                 guard exists else { throw StoreError.notFound(path: path, what: "\(dataMap) (\(operation))") }
             }
             var record = SelectionRecord(
-                id: nil, runID: run.rawValue, dataMapID: dataMap?.rawValue, mode: spec.mode, rate: spec.rate,
-                rule: spec.rule,
+                id: nil, runID: run.rawValue, dataMapID: dataMap?.rawValue, mode: spec.mode.rawValue, rate: spec.rate,
+                rule: spec.rule.rawValue,
                 seed: spec.seed.map { Int64(bitPattern: $0) }, stratified: spec.stratified, poolCount: poolCount,
                 count: exampleIndices.count, createdAt: Date())
             try insertOrDuplicate(db, "a selection of \(run) with \(spec)") { try record.insert(db) }
@@ -83,8 +87,8 @@ extension RunStore {
     public func selection(run: RunID, spec: SelectionSpec, dataMap: DataMapID?) throws -> StoredSelection? {
         try read("selection(\(run), \(spec))") { db in
             var request = SelectionRecord.filter(
-                Column("run_id") == run.rawValue && Column("mode") == spec.mode && Column("rate") == spec.rate
-                    && Column("rule") == spec.rule && Column("stratified") == spec.stratified)
+                Column("run_id") == run.rawValue && Column("mode") == spec.mode.rawValue && Column("rate") == spec.rate
+                    && Column("rule") == spec.rule.rawValue && Column("stratified") == spec.stratified)
             request = request.filter(spec.seed.map { Column("seed") == Int64(bitPattern: $0) } ?? (Column("seed") == nil))
             request = request.filter(dataMap.map { Column("data_map_id") == $0.rawValue } ?? (Column("data_map_id") == nil))
             guard let record = try request.fetchOne(db) else { return nil }
@@ -126,6 +130,6 @@ extension RunStore {
             throw StoreError.corrupt(path: path, what: "selection \(id): \(indices.count) members, \(record.count) expected")
         }
         return StoredSelection(id: SelectionID(id), run: RunID(record.runID), dataMap: record.dataMapID.map(DataMapID.init),
-                               spec: record.spec, poolCount: record.poolCount, exampleIndices: indices, exampleIDs: ids)
+                               spec: try record.spec(path: path), poolCount: record.poolCount, exampleIndices: indices, exampleIDs: ids)
     }
 }

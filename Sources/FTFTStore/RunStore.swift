@@ -42,10 +42,28 @@ public final class RunStore: Sendable {
         /// How long a connection waits for a lock held by another process before failing.
         public var busyTimeoutSeconds: Double
 
-        public init(maximumDatabaseBytes: Int64? = nil, busyTimeoutSeconds: Double = 10) {
+        /// How the file keeps its transactions (see `Journal`).
+        public var journal: Journal
+
+        public init(maximumDatabaseBytes: Int64? = nil, busyTimeoutSeconds: Double = 10, journal: Journal = .writeAheadLog) {
             self.maximumDatabaseBytes = maximumDatabaseBytes
             self.busyTimeoutSeconds = busyTimeoutSeconds
+            self.journal = journal
         }
+    }
+
+    /// SQLite's journal mode for the file.
+    public enum Journal: Sendable, Equatable {
+        /// WAL: readers never block the writer and see committed transactions only — for an experiment's store
+        /// (`ftft.sqlite`), written by one process and read by reports while it trains, on one host. The WAL
+        /// index is a memory-mapped `-shm` file, coherent only between processes of one host.
+        case writeAheadLog
+        /// The rollback journal (`journal_mode = DELETE`), for the store shards of `ftft run --only`, which may
+        /// live on a network filesystem and be read from other hosts (the merge job, dependants, `ftft plan` on
+        /// the login node): it relies only on POSIX file locks and fsync, which NFS and Lustre implement, never
+        /// on shared memory across hosts; and a shard whose writer has closed is one self-contained file, with no
+        /// `-wal`/`-shm` beside it to copy or lose.
+        case rollback
     }
 
     /// Path of the database file.
@@ -54,9 +72,9 @@ public final class RunStore: Sendable {
     /// All reads go through this (the pool itself for a read-write store).
     let reader: any DatabaseReader
     /// nil when the store is read-only.
-    let writer: DatabasePool?
+    let writer: (any DatabaseWriter)?
 
-    private init(path: String, access: Access, reader: any DatabaseReader, writer: DatabasePool?) {
+    init(path: String, access: Access, reader: any DatabaseReader, writer: (any DatabaseWriter)?) {
         self.path = path
         self.access = access
         self.reader = reader
@@ -70,7 +88,12 @@ public final class RunStore: Sendable {
 
     /// Opens (and for `.readWrite`, creates and migrates) the store of the experiment directory `directory`.
     public static func open(directory: String, access: Access = .readWrite, options: Options = Options()) throws -> RunStore {
-        let path = databasePath(directory: directory)
+        try open(path: databasePath(directory: directory), access: access, options: options)
+    }
+
+    /// Opens the store file at `path` (its folder is created for `.readWrite`).
+    public static func open(path: String, access: Access = .readWrite, options: Options = Options()) throws -> RunStore {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         switch access {
         case .readWrite: return try openForWriting(directory: directory, path: path, options: options)
         case .readOnly: return try openForReading(directory: directory, path: path, options: options)
@@ -100,9 +123,15 @@ public final class RunStore: Sendable {
                 try db.execute(sql: "PRAGMA max_page_count = \(max(1, limit / pageSize))")
             }
         }
-        let pool: DatabasePool
+        let pool: any DatabaseWriter
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            switch options.journal {
+            case .writeAheadLog:
+                pool = try DatabasePool(path: path, configuration: configuration)
+            case .rollback:
+                pool = try DatabaseQueue(path: path, configuration: configuration)
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
+            }
             // GRDB's WAL set-up chose synchronous = NORMAL; FULL makes every commit durable (see the type's note).
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             let unknown = try pool.read { db in
@@ -126,7 +155,13 @@ public final class RunStore: Sendable {
         configuration.readonly = true
         let reader: any DatabaseReader
         do {
-            reader = try openReader(path: path, directory: directory, configuration: configuration)
+            if options.journal == .rollback {
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                try queue.read { _ = try $0.tableExists("grdb_migrations") }
+                reader = queue
+            } else {
+                reader = try openReader(path: path, directory: directory, configuration: configuration)
+            }
             let missing = try reader.read { db in
                 try Set(StoreSchema.migrator.migrations).subtracting(StoreSchema.migrator.appliedIdentifiers(db))
             }

@@ -1,3 +1,5 @@
+import FTFTCartography
+
 /// A selection's id in its store.
 public struct SelectionID: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: Int64
@@ -5,19 +7,19 @@ public struct SelectionID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "selection \(rawValue)" }
 }
 
-/// How a training subset was chosen. Mode and rule are free strings here (their vocabulary belongs to the
-/// cartography module: e.g. mode "ambiguous" | "hard_to_learn" | "easy" | "random", rule "exact" |
-/// "ftft_quantile" | "cartography"); the store keys selections by the whole specification.
+/// How a training subset was chosen, in the cartography module's vocabulary (`SelectionMode`,
+/// `SelectionRule`; stored as their raw values, e.g. mode "ambiguous" | "hard" | "easy" | "random", rule
+/// "exact" | "ftft" | "cartography"). The store keys selections by the whole specification.
 public struct SelectionSpec: Hashable, Sendable {
-    public var mode: String
+    public var mode: SelectionMode
     /// Fraction of the pool, in (0, 1].
     public var rate: Double
-    public var rule: String
+    public var rule: SelectionRule
     public var stratified: Bool
     /// The seed of a random selection; nil when the selection is deterministic.
     public var seed: UInt64?
 
-    public init(mode: String, rate: Double, rule: String, stratified: Bool = false, seed: UInt64? = nil) {
+    public init(mode: SelectionMode, rate: Double, rule: SelectionRule, stratified: Bool = false, seed: UInt64? = nil) {
         self.mode = mode
         self.rate = rate
         self.rule = rule

@@ -29,6 +29,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// The epochs of a run hold different example sets (e.g. a partial last epoch, as cartography records
     /// them), so they do not form the dense [E, N, C] array asked for; read them one by one with `epoch(run:…)`.
     case raggedDynamics(path: String, run: Int64, epoch: Int, reason: String)
+    /// A store shard that contradicts the store it is merged into (or another shard): `shard` and `other` name the
+    /// two files (the store itself, or the shard merged before), `run` the run both claim.
+    case shardConflict(path: String, run: Int64, shard: String, other: String, reason: String)
     /// Any other SQLite failure, with SQLite's extended result code and message.
     case database(path: String, operation: String, code: Int32, message: String)
 
@@ -58,6 +61,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "\(path): unreadable content: \(what)"
         case .raggedDynamics(let path, let run, let epoch, let reason):
             return "\(path): run \(run) epoch \(epoch): \(reason); the epochs are ragged, read them one by one"
+        case .shardConflict(let path, let run, let shard, let other, let reason):
+            return "\(path): cannot merge \(shard): it and \(other) both claim run \(run) — \(reason); nothing of it was merged"
         case .database(let path, let operation, let code, let message):
             return "\(path): \(operation): SQLite error \(code): \(message)"
         }

@@ -13,6 +13,13 @@ enum StoreSchema {
         migrator.registerMigration("v1-initial-schema") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-store-shards") { db in
+            try db.execute(sql: v2StoreShards)
+        }
+        // Registered after the shards' migration: a store made by either branch before they met migrates forward.
+        migrator.registerMigration("v2-ledger-time-split") { db in
+            try db.execute(sql: v2LedgerTimeSplit)
+        }
         return migrator
     }()
 
@@ -71,7 +78,7 @@ enum StoreSchema {
         CREATE TABLE dynamics_epoch (
             id INTEGER PRIMARY KEY,
             run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-            mode TEXT NOT NULL,                     -- training_pass | end_of_epoch_pass
+            mode TEXT NOT NULL,                     -- RecordingMode: training_pass | end_of_epoch_pass | unknown
             epoch INTEGER NOT NULL CHECK (epoch >= 0),
             classes INTEGER NOT NULL CHECK (classes > 0),
             example_count INTEGER NOT NULL CHECK (example_count > 0),
@@ -99,7 +106,7 @@ enum StoreSchema {
         CREATE TABLE data_map (
             id INTEGER PRIMARY KEY,
             run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-            dynamics_mode TEXT NOT NULL,
+            dynamics_mode TEXT NOT NULL,            -- RecordingMode: training_pass | end_of_epoch_pass | unknown
             ddof INTEGER NOT NULL CHECK (ddof IN (0, 1)),
             epochs_used INTEGER NOT NULL CHECK (epochs_used > 0),   -- burn-out: the first k epochs
             include_ci INTEGER NOT NULL CHECK (include_ci IN (0, 1)),
@@ -115,7 +122,7 @@ enum StoreSchema {
             example_index INTEGER NOT NULL CHECK (example_index >= 0),
             example_id TEXT NOT NULL,
             confidence REAL NOT NULL,
-            variability REAL,                       -- NULL stands for NaN (one epoch with ddof 1)
+            variability REAL,                       -- NULL (NaN) in stores before maps were DataMap; now never
             correctness INTEGER NOT NULL,           -- a count of epochs, not a fraction
             forgetfulness INTEGER,
             threshold_closeness REAL,
@@ -128,9 +135,9 @@ enum StoreSchema {
             id INTEGER PRIMARY KEY,
             run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
             data_map_id INTEGER REFERENCES data_map(id),
-            mode TEXT NOT NULL,                     -- ambiguous | hard_to_learn | easy | random | …
+            mode TEXT NOT NULL,                     -- SelectionMode: ambiguous | hard | easy | random
             rate REAL NOT NULL CHECK (rate > 0 AND rate <= 1),
-            rule TEXT NOT NULL,                     -- exact | ftft_quantile | cartography | …
+            rule TEXT NOT NULL,                     -- SelectionRule: exact | ftft | cartography
             seed INTEGER,
             stratified INTEGER NOT NULL CHECK (stratified IN (0, 1)),
             pool_count INTEGER NOT NULL CHECK (pool_count >= 0),    -- examples it was drawn from
@@ -175,6 +182,36 @@ enum StoreSchema {
             created_at TEXT NOT NULL,
             PRIMARY KEY (run_id, step)
         );
+        """
+}
+
+extension StoreSchema {
+    /// Store shards (`ftft run --only` writes one per run; `ftft merge` folds them into `ftft.sqlite`).
+    static let v2StoreShards = """
+        -- In a shard: the run the shard was made for (one row). Its other runs are borrowed, copied read-only from
+        -- where they were finished (the reference run of a DM/FTFT main run), so that its data map and selection
+        -- have their run. No foreign key: the row is written before the run exists.
+        CREATE TABLE shard_run (
+            run_id INTEGER PRIMARY KEY
+        );
+
+        -- In a merged store: which shard file each merged run came from, so a second merge of the same file is a
+        -- no-op and another file claiming the same run is named beside it.
+        CREATE TABLE merged_shard (
+            run_id INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
+            shard_file TEXT NOT NULL,
+            merged_at TEXT NOT NULL
+        );
+        """
+
+    /// Where a run's time goes and what its evaluations padded (issue 12). NULL in rows recorded before.
+    static let v2LedgerTimeSplit = """
+        ALTER TABLE compute_entry ADD COLUMN evaluation_tokens_with_padding INTEGER CHECK (evaluation_tokens_with_padding >= 0);
+        ALTER TABLE compute_entry ADD COLUMN evaluation_tokens_without_padding INTEGER CHECK (evaluation_tokens_without_padding >= 0);
+        ALTER TABLE compute_entry ADD COLUMN data_preparation_wall_seconds REAL CHECK (data_preparation_wall_seconds >= 0);
+        ALTER TABLE compute_entry ADD COLUMN checkpoint_wall_seconds REAL CHECK (checkpoint_wall_seconds >= 0);
+        ALTER TABLE compute_entry ADD COLUMN store_write_wall_seconds REAL CHECK (store_write_wall_seconds >= 0);
+        ALTER TABLE compute_entry ADD COLUMN phase_wall_seconds REAL CHECK (phase_wall_seconds >= 0);
         """
 }
 

@@ -36,12 +36,14 @@ extension Trainer {
         return UpdateResult(loss: loss, logits: logits, learningRate: learningRate, gradientNorm: norm)
     }
 
-    /// Evaluation-mode logits [N, K] for `examples`, in their order, in batches of `evalBatchSize` (64); counted
-    /// in `evaluationFLOPs` and `evaluationWallSeconds`.
-    public func evaluate(_ examples: [EncodedExample]) throws -> [Float] {
+    /// Evaluation-mode logits [N, K] for `examples`, in their order, batched as `batches` says (made once per set
+    /// and kept with it; nil: cut now as `configuration.evaluationBatching` says); counted in `evaluationFLOPs`
+    /// and `evaluationWallSeconds`.
+    public func evaluate(_ examples: [EncodedExample], batches: EvaluationBatches? = nil) throws -> [Float] {
         let start = ContinuousClock.now
         defer { evaluationWallSeconds += seconds(since: start) }
-        return try predictLogits(model: model, examples: examples, batchSize: configuration.evalBatchSize,
+        let batches = batches ?? EvaluationBatches(examples: examples, batching: configuration.evaluationBatching)
+        return try predictLogits(model: model, examples: examples, batches: batches,
                                  padTokenId: configuration.padTokenId, context: evaluationContext)
     }
 }
@@ -53,18 +55,30 @@ public func predictLogits(model: SequenceClassifier, examples: [EncodedExample],
     guard batchSize > 0 else {
         throw TrainingError.invalidConfiguration(field: "eval_batch_size", reason: "must be positive (got \(batchSize))")
     }
+    let batching = EvaluationBatching(order: .dataSet, maxExamples: batchSize, maxTokens: nil)
+    return try predictLogits(model: model, examples: examples, batches: EvaluationBatches(examples: examples, batching: batching),
+                             padTokenId: padTokenId, context: context)
+}
+
+/// Evaluation-mode logits [N, K] of `model` for `examples`, returned in the examples' order whatever order
+/// `batches` evaluates them in; each batch is padded to its longest example.
+public func predictLogits(model: SequenceClassifier, examples: [EncodedExample], batches: EvaluationBatches,
+                          padTokenId: Int32 = 0, context: ComputeContext) throws -> [Float] {
+    guard batches.order.count == examples.count else {
+        throw TrainingError.invalidConfiguration(
+            field: "evaluation batches", reason: "cover \(batches.order.count) examples, the set has \(examples.count)")
+    }
     for example in examples { try example.validate(numLabels: model.numLabels, allowUnlabelled: true) }
     let K = model.numLabels
-    var out: [Float] = []
-    out.reserveCapacity(examples.count * K)
-    var start = 0
-    while start < examples.count {
-        let end = min(start + batchSize, examples.count)
-        let batch = TokenBatch(examples: examples[start..<end], padTokenId: padTokenId)
+    var out = [Float](repeating: 0, count: examples.count * K)
+    for range in batches.batches {
+        let members = batches.order[range]
+        let batch = TokenBatch(examples: members.map { examples[$0] }, padTokenId: padTokenId)
         let logits = try model.logits(batch: batch, context: context)
-        precondition(logits.count == (end - start) * K, "model returned \(logits.count) logits for \(end - start)×\(K)")
-        out += logits
-        start = end
+        precondition(logits.count == members.count * K, "model returned \(logits.count) logits for \(members.count)×\(K)")
+        for (row, position) in members.enumerated() {
+            for k in 0..<K { out[position * K + k] = logits[row * K + k] }
+        }
     }
     return out
 }

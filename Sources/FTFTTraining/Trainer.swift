@@ -4,7 +4,8 @@ import FTFTTensors
 /// FTFT's training loop (method.md §1.5–1.6, `F:trainers.py L82-158`) around any `SequenceClassifier`:
 ///
 ///     while completed_steps < max_steps:                 (one pass = one "epoch" e = 0, 1, …)
-///         order ← random.stream(.shuffle, e).permutation(N)
+///         order ← random.stream(.shuffle, e).permutation(N)   (length-grouped batching then regroups it,
+///                                                              from the same stream: `TrainingBatching`)
 ///         for each batch of `batchSize` consecutive examples of `order` (the last one smaller):
 ///             forward + backward (dropout stream: update − 1), clip, AdamW, schedule
 ///             hooks: didUpdate, evaluate (every eval_interval and at max_steps), epochDidEnd, stepDidFinish
@@ -15,6 +16,8 @@ import FTFTTensors
 public final class Trainer {
     public let model: SequenceClassifier
     public let examples: [EncodedExample]
+    /// [N] token count of each example, in `examples` order.
+    public let exampleLengths: [Int]
     public let configuration: TrainingConfiguration
     public let random: SeededRandom
     public let schedule: LinearWarmupSchedule
@@ -51,6 +54,7 @@ public final class Trainer {
         }
         self.model = model
         self.examples = examples
+        exampleLengths = examples.map(\.inputIds.count)
         self.configuration = configuration
         self.random = random
         schedule = LinearWarmupSchedule(totalSteps: configuration.maxSteps, warmupRate: configuration.warmupRate,
@@ -70,12 +74,13 @@ public final class Trainer {
     public var trainingFLOPs: Int64 { priorTrainingFLOPs + trainingContext.flops.flops }
     public var evaluationFLOPs: Int64 { priorEvaluationFLOPs + evaluationContext.flops.flops }
 
-    /// Positions into `examples` in the order pass `epoch` visits them: a fresh permutation per pass, drawn
-    /// from `random.stream(.shuffle, epoch)` alone, so it can be recomputed on resume.
+    /// Positions into `examples` in the order pass `epoch` visits them: a fresh permutation per pass (regrouped by
+    /// length under `.lengthGrouped` batching), drawn from `random.stream(.shuffle, epoch)` alone, so it can be
+    /// recomputed on resume.
     public func order(epoch: Int) -> [Int] {
         if let cached = epochOrder, cached.epoch == epoch { return cached.order }
-        var stream = random.stream(.shuffle, UInt64(epoch))
-        let order = stream.permutation(examples.count)
+        let order = configuration.batching.order(lengths: exampleLengths, batchSize: configuration.batchSize,
+                                                 random: random, epoch: epoch)
         epochOrder = (epoch, order)
         return order
     }

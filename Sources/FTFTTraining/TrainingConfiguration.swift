@@ -13,14 +13,18 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var maxGradNorm: Double?
     /// `eval_interval`; nil means the number of batches per epoch (`F:trainers.py L73-74`).
     public var evalInterval: Int?
-    /// Eval batch size (64).
-    public var evalBatchSize: Int
+    /// How each pass's shuffled order is cut into batches (`random`, FTFT's, unless told).
+    public var batching: TrainingBatching
+    /// How evaluation sets are cut into batches (FTFT: 64 in data-set order; ftft's default: by length, up to
+    /// 8,192 padded tokens per batch). The logits are the same function either way (see `EvaluationBatches`).
+    public var evaluationBatching: EvaluationBatching
     /// Token id used to pad batches.
     public var padTokenId: Int32
 
     public init(maxSteps: Int, batchSize: Int = 32, learningRate: Double, warmupRate: Double = 0.1,
                 adam: AdamWHyperparameters = .init(), maxGradNorm: Double? = 1.0, evalInterval: Int? = nil,
-                evalBatchSize: Int = 64, padTokenId: Int32 = 0) {
+                batching: TrainingBatching = .random, evaluationBatching: EvaluationBatching = .standard,
+                padTokenId: Int32 = 0) {
         self.maxSteps = maxSteps
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -28,7 +32,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         self.adam = adam
         self.maxGradNorm = maxGradNorm
         self.evalInterval = evalInterval
-        self.evalBatchSize = evalBatchSize
+        self.batching = batching
+        self.evaluationBatching = evaluationBatching
         self.padTokenId = padTokenId
     }
 
@@ -39,7 +44,10 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         }
         try require(maxSteps >= 0, "max_steps", "must not be negative (got \(maxSteps))")
         try require(batchSize > 0, "batch_size", "must be positive (got \(batchSize))")
-        try require(evalBatchSize > 0, "eval_batch_size", "must be positive (got \(evalBatchSize))")
+        if case .lengthGrouped(let k) = batching {
+            try require(k >= 1, "mega_batch_mult", "must be at least 1 (got \(k))")
+        }
+        try evaluationBatching.validate()
         try require(learningRate.isFinite && learningRate >= 0, "learning_rate", "must be finite and ≥ 0 (got \(learningRate))")
         try require(warmupRate.isFinite && warmupRate >= 0, "warmup_rate", "must be finite and ≥ 0 (got \(warmupRate))")
         try require((0..<1).contains(adam.beta1), "adam_beta1", "must be in [0, 1) (got \(adam.beta1))")

@@ -33,10 +33,9 @@ import FTFTTestSupport
     #expect(EasyShareReference.assess(EasyShare(rate: 0.2, count: 1, fraction: 0.01), family: .nli) == nil)
 }
 
-/// The embedded Table 4 equals docs/paper-tables/table4_easy_fraction.csv (skipped without ../shared).
-@Test(.enabled(if: SharedData.path("docs/paper-tables/table4_easy_fraction.csv") != nil, Comment(rawValue: SharedData.skipMessage)))
-func tableFourMatchesTheSharedCSV() throws {
-    let url = try #require(SharedData.path("docs/paper-tables/table4_easy_fraction.csv"))
+/// The embedded Table 4 equals the paper's, as committed in paper-tables/published/table4_easy_fraction.csv.
+@Test func tableFourMatchesThePublishedCSV() throws {
+    let url = PackagePaths.root.appendingPathComponent("paper-tables/published/table4_easy_fraction.csv")
     let lines = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
     #expect(lines.count == EasyShareReference.rows.count)
     for (line, row) in zip(lines, EasyShareReference.rows) {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import FTFTTensors
+import FTFTDeterminism
 @testable import FTFTCartography
 
 private func pandas(_ value: Double) -> String {

@@ -1,5 +1,5 @@
 import Testing
-import FTFTTensors
+import FTFTDeterminism
 import FTFTTestSupport
 @testable import FTFTCartography
 

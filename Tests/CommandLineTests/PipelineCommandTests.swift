@@ -3,6 +3,7 @@ import Testing
 import FTFTStore
 import FTFTTensors
 import FTFTTestSupport
+import FTFTTraining
 @testable import FTFTCommandLine
 @testable import FTFTExperiments
 
@@ -57,6 +58,13 @@ struct PipelineCommandTests {
         let kernelColumn = try #require(header.firstIndex(of: "blas_kernel"))
         let fingerprintColumn = try #require(header.firstIndex(of: "reported_logits_sha256"))
         #expect(rows.allSatisfy { $0[kernelColumn] == BLASRuntime.coreName && $0[fingerprintColumn].count == 64 })
+        // The transfer diagnostics of the reference run (tiny, seed 0): Table 4, Figure 1a, Figure 2.
+        for name in ["table4_embedded.csv", "figure1a_embedded.csv", "figure1a_embedded.svg", "figure1a_embedded_summary.csv",
+                     "figure2_embedded.csv", "figure2_embedded.svg"] {
+            #expect(FileManager.default.fileExists(atPath: tables + "/" + name), "\(name)")
+        }
+        let easy = PaperTable.parseCSV(try String(contentsOfFile: tables + "/table4_embedded.csv", encoding: .utf8))
+        #expect(easy.rows.count == 1 && easy.rows[0][1] == "tiny" && easy.header.contains("embedded_easy_pct_q33"))
         // --verify (scripts/reproduce.sh): the same store verifies against its own table; a changed cell fails.
         let again = directory.appendingPathComponent("again").path
         #expect(runFTFT(["tables", experiment, "--output", again, "--verify", tables + "/table_cli-test_per_seed.csv"]) == 0)
@@ -135,6 +143,21 @@ struct PipelineCommandTests {
         #expect(spec.methods.map(\.kind) == [.ermES] && spec.methods[0].patience == 1 && spec.seeds == [0, 1])
         #expect(spec.training.maxSteps == 12 && spec.models[0].learningRate == 3e-3)
         #expect(runFTFT(["train", "--learning-rate", "1e-3", "--max-steps", "5", "--eval-interval", "5"]) == FTFTExitCode.usage)
+        // Batching and evaluation (issue 12) reach the experiment file; bad values are usage errors.
+        let grouped = try TrainCommand.parse(["--scratch", "1,16,2,32", "--learning-rate", "3e-3", "--max-steps", "12",
+                                              "--eval-interval", "6", "--batching", "length_grouped", "--mega-batch-mult", "4",
+                                              "--evaluation", "every_checkpoint", "--eval-order", "data_set",
+                                              "--eval-batch-size", "64", "--eval-batch-tokens", "0"])
+        let groupedSpec = try ExperimentSpec.parse(yaml: grouped.yaml(), file: "train", baseDirectory: "/tmp", environment: [:])
+        #expect(groupedSpec.training.batching == .lengthGrouped(megaBatchMult: 4) && groupedSpec.training.evaluation == .everyCheckpoint)
+        #expect(groupedSpec.training.evaluationBatching == EvaluationBatching.ftft)
+        #expect(spec.training.batching == .random && spec.training.evaluation == .reported && spec.training.evalOrder == .length)
+        for bad in [["--batching", "sorted"], ["--mega-batch-mult", "4"], ["--evaluation", "best"], ["--eval-order", "random"],
+                    ["--eval-batch-tokens", "0"]] {
+            #expect(runFTFT(["train", "--scratch", "1,16,2,32", "--learning-rate", "1e-3", "--max-steps", "5",
+                             "--eval-interval", "5"] + bad) == FTFTExitCode.usage, "\(bad)")
+        }
+        #expect(runFTFT(["run", "nowhere.yaml", "--evaluation", "sometimes"]) == FTFTExitCode.usage)
     }
 
     @Test func theBuiltInDemoIsTheCommittedExperimentFile() throws {

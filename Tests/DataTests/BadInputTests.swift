@@ -92,7 +92,7 @@ struct BadInputTests {
     @Test func invalidUTF8() throws {
         let bytes = Array("id\ttext\tlabels\np1\tok\tNeutral\np2\t".utf8) + [0xC3, 0x28] + Array("\tNeutral\n".utf8)
         let path = try TestFiles().write("u.tsv", bytes: bytes)
-        #expect(failure { try LabeledDataset.readCAD(path: path) } == .invalidUTF8(path: path, line: 3))
+        #expect(failure { try LabeledDataset.readCAD(path: path) } == .io(.invalidUTF8(path: path, line: 3)))
     }
 
     @Test func truncatedGzip() throws {
@@ -103,7 +103,7 @@ struct BadInputTests {
         let good = try files.write("ok.tsv.gz", bytes: whole)
         #expect(try LabeledDataset.readCAD(path: good).count == 200)
         let cut = try files.write("cut.tsv.gz", bytes: Array(whole.prefix(whole.count / 2)))
-        guard case .truncatedGzip(let path, let line)? = failure({ try LabeledDataset.readCAD(path: cut) }) else {
+        guard case .io(.truncatedGzip(let path, let line))? = failure({ try LabeledDataset.readCAD(path: cut) }) else {
             Issue.record("a truncated gzip stream was not reported as such")
             return
         }

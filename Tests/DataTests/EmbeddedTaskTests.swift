@@ -117,12 +117,9 @@ struct EmbeddedTaskTests {
     }
 
     /// The pretrained models (experiments/embedded-minilm.yaml) must read every word as one token of their
-    /// uncased vocabulary.
+    /// uncased vocabulary (committed: golden/tokenizer/minilm-uncased).
     @Test func everyWordIsOneTokenOfTheMiniLMVocabulary() throws {
-        guard let path = SharedData.path("models/minilm-l6-h384/vocab.txt") else {
-            print(SharedData.skipMessage)
-            return
-        }
+        let path = PackagePaths.miniLMTokenizer.appendingPathComponent("vocab.txt")
         let minilm = Set(try LineReader.readAll(path: path.path))
         let missing = EmbeddedVocabulary.tokens.filter { !minilm.contains($0) }
         #expect(missing.isEmpty, "not in MiniLM's vocab.txt: \(missing)")

@@ -7,7 +7,7 @@ import Testing
 /// Every data file in ../shared/datasets, read by ftft's readers and compared with the figures
 /// `golden/generate_datasets.py` computed with Python's own gzip/csv/json modules: row counts, label
 /// distributions, total text bytes, and sampled rows (id, label, start line, SHA-256 of each text).
-@Suite(.enabled(if: SharedData.root != nil, "\(SharedData.skipMessage)"))
+@Suite(.enabled(if: SharedData.isAvailable("datasets"), Comment(rawValue: SharedData.skipMessage)))
 struct SharedDatasetTests {
     /// (file under datasets/, golden key of the set inside that file's entry or nil, reader)
     static let cases: [(String, String?, @Sendable (String) throws -> LabeledDataset)] = {
@@ -46,10 +46,7 @@ struct SharedDatasetTests {
         var expected: Any? = files[relative]
         if let key { expected = (expected as? [String: Any])?[key] }
         guard expected != nil else { throw GoldenJSON.Failure(description: "no golden entry for \(relative) \(key ?? "")") }
-        guard let url = SharedData.path("datasets/\(relative)") else {
-            Issue.record("datasets/\(relative) is missing from the shared folder")
-            return
-        }
+        let url = try SharedData.require("datasets/\(relative)")
         let set = try read(url.path)
         let label = "\(relative)\(key.map { " [\($0)]" } ?? "")"
         #expect(set.count == (try field(expected, "rows", as: Int.self)), "\(label): rows")
@@ -76,7 +73,7 @@ struct SharedDatasetTests {
 
     @Test("MultiNLI's BERT-correct counts sum to the independent total")
     func bertCounts() throws {
-        guard let url = SharedData.path("datasets/mnli/dev_matched_bert100.tsv.gz") else { return }
+        let url = try SharedData.require("datasets/mnli/dev_matched_bert100.tsv.gz")
         let golden = try GoldenJSON("datasets_shared.json")
         let files: [String: Any] = try field(golden.root, "files")
         let expected: Int = try field(files["mnli/dev_matched_bert100.tsv.gz"], "bert_correct_total")
@@ -87,7 +84,7 @@ struct SharedDatasetTests {
 
     @Test("HANS keeps its heuristic labels")
     func hansHeuristics() throws {
-        guard let url = SharedData.path("datasets/hans/hans_like_seed0.tsv.gz") else { return }
+        let url = try SharedData.require("datasets/hans/hans_like_seed0.tsv.gz")
         let golden = try GoldenJSON("datasets_shared.json")
         let files: [String: Any] = try field(golden.root, "files")
         let expected: [String: Any] = try field(files["hans/hans_like_seed0.tsv.gz"], "heuristic_counts")

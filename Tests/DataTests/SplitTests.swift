@@ -1,5 +1,5 @@
 import FTFTData
-import FTFTTensors
+import FTFTDeterminism
 import Testing
 
 /// The seeded stratified split: its stated rule, checked on synthetic sets.

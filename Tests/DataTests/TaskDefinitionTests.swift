@@ -57,9 +57,9 @@ struct TaskDefinitionTests {
         #expect(data.devSets.map(\.name) == ["embedded_validation", "embedded_ood_dev"])
     }
 
-    @Test(.enabled(if: SharedData.root != nil, "\(SharedData.skipMessage)"))
+    @Test(.enabled(if: SharedData.isAvailable("datasets"), Comment(rawValue: SharedData.skipMessage)))
     func paperTasksLoadFromTheSharedData() throws {
-        guard let root = SharedData.path("datasets")?.path else { return }
+        let root = try SharedData.require("datasets").path
         let golden = try GoldenJSON("datasets_shared.json")
         let files: [String: Any] = try field(golden.root, "files")
         func rows(_ file: String, _ key: String? = nil) throws -> Int {

@@ -136,6 +136,29 @@ struct FusedPathTests {
         expectClose("panels", panels, one, .forward)
     }
 
+    /// A weight gradient as k-chunks added in order equals one accumulating call to within the forward tolerance,
+    /// counts the same FLOPs, and (with one chunk) is that call.
+    @Test(arguments: [1300, 300])
+    func weightGradientChunksMatchOneCall(k: Int) {
+        let (m, n) = (24, 40)
+        var random = SeededRandom(seed: 52).stream(.testing, UInt64(k))
+        let a = Tensor(zeros: [k * m]), b = Tensor(zeros: [k * n]), c0 = Tensor(zeros: [m * n])
+        // Gradient-like scales (a sum of k products stays O(1)), so the forward tolerance is meaningful.
+        random.fillNormal(a.data, count: a.count, mean: 0, std: 1)
+        random.fillNormal(b.data, count: b.count, mean: 0, std: 0.02)
+        random.fillNormal(c0.data, count: c0.count, mean: 0, std: 1)
+        let one = c0.copy(), chunked = c0.copy()
+        let scratch = Tensor(zeros: [max(1, weightGradientScratchCount(m: m, n: n, k: k))])
+        let counterOne = FLOPCounter(), counterChunks = FLOPCounter()
+        gemm(ComputeContext(flops: counterOne), transA: true, transB: false, m: m, n: n, k: k,
+             a: a.data, lda: m, b: b.data, ldb: n, beta: 1, c: one.data, ldc: n)
+        weightGradientGEMM(ComputeContext(flops: counterChunks, threads: 2), m: m, n: n, k: k, a: a.data, lda: m,
+                           b: b.data, ldb: n, accumulate: true, c: chunked.data, ldc: n, partials: scratch.data)
+        #expect(counterChunks.gemmCalls == Int64(GEMMPanels.reductionChunks(m: m, n: n, k: k).count))
+        #expect(counterOne.flops == counterChunks.flops)
+        expectClose("chunks", chunked, one, .forward)
+    }
+
     /// The whole model, every dropout site active, odd sizes (C 12, NH 3, F 20, T 11): fused vs reference.
     @Test(arguments: [1, 2])
     func modelMatchesReference(threads: Int) throws {

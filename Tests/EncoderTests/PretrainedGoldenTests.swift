@@ -10,12 +10,11 @@ import Testing
 @Suite("Real pretrained weights against PyTorch")
 struct PretrainedGoldenTests {
     @Test("last hidden states and classifier logits match Hugging Face",
+          .enabled(if: SharedData.isAvailable("models/minilm-l3-h384") && SharedData.isAvailable("models/minilm-l6-h384"),
+                   Comment(rawValue: SharedData.skipMessage)),
           arguments: [("minilm-l3-h384", "pretrained_minilm_l3.ftg"), ("minilm-l6-h384", "pretrained_minilm_l6.ftg")])
     func realWeights(model directory: String, fixture name: String) throws {
-        guard let folder = SharedData.path("models/\(directory)") else {
-            print("\(directory): \(SharedData.skipMessage)")
-            return
-        }
+        let folder = try SharedData.require("models/\(directory)")
         let f = try GoldenFixture(name)
         let seed = UInt64(f.metadata["seed"] as? Int ?? -1)
         let checkpoint = try PretrainedCheckpoint(directory: folder.path, numLabels: f.metadata["num_labels"] as? Int)

@@ -128,11 +128,11 @@ struct PretrainedTests {
         #endif
     }
 
-    @Test("the real MiniLM-L3 and MiniLM-L6 checkpoints load; the fresh head has std ≈ initializer_range")
+    @Test("the real MiniLM-L3 and MiniLM-L6 checkpoints load; the fresh head has std ≈ initializer_range",
+          .enabled(if: SharedData.isAvailable("models/minilm-l3-h384") && SharedData.isAvailable("models/minilm-l6-h384"),
+                   Comment(rawValue: SharedData.skipMessage)))
     func realModels() throws {
-        guard let l3 = SharedData.path("models/minilm-l3-h384"), let l6 = SharedData.path("models/minilm-l6-h384") else {
-            print(SharedData.skipMessage); return
-        }
+        let l3 = try SharedData.require("models/minilm-l3-h384"), l6 = try SharedData.require("models/minilm-l6-h384")
         let c3 = try PretrainedCheckpoint(directory: l3.path, numLabels: 3)
         let m3 = LayoutOnlyClassifier(config: c3.config)
         let r3 = try c3.load(into: m3, random: SeededRandom(seed: 0))

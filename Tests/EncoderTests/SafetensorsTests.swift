@@ -145,11 +145,10 @@ struct SafetensorsTests {
         #expect(throws: EncoderError.unsupportedDType(file: path, tensor: "e", dtype: "F64")) { try file.floats("e") }
     }
 
-    @Test("the real MiniLM-L6 file: 103 F32 tensors plus the I64 position_ids buffer")
+    @Test("the real MiniLM-L6 file: 103 F32 tensors plus the I64 position_ids buffer",
+          .enabled(if: SharedData.isAvailable("models/minilm-l6-h384/model.safetensors"), Comment(rawValue: SharedData.skipMessage)))
     func realFile() throws {
-        guard let url = SharedData.path("models/minilm-l6-h384/model.safetensors") else {
-            print(SharedData.skipMessage); return
-        }
+        let url = try SharedData.require("models/minilm-l6-h384/model.safetensors")
         let file = try SafetensorsFile(path: url.path)
         #expect(file.tensors.count == 104)
         #expect(file.tensors.filter { $0.dtype == .f32 }.count == 103)

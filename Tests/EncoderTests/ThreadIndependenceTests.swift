@@ -53,6 +53,34 @@ struct ThreadIndependenceTests {
         }
     }
 
+    /// The weight gradients of a MiniLM layer as the backward pass computes them (`weightGradientGEMM`: fixed
+    /// k-chunks over the 4,096 tokens, added in order): identical calls and bits for 1–4 threads.
+    @Test(arguments: [(384, 384), (1536, 384), (384, 1536)])
+    func weightGradientsAreBitIdenticalForAnyThreadCount(shape: (Int, Int)) {
+        let (m, n, k) = (shape.0, shape.1, 4096)
+        var random = SeededRandom(seed: 65).stream(.testing, UInt64(m + n))
+        let a = Tensor(zeros: [k * m]), b = Tensor(zeros: [k * n]), c0 = Tensor(zeros: [m * n])
+        quickFill(a, &random, std: 1)
+        quickFill(b, &random, std: 0.05)
+        quickFill(c0, &random, std: 1)
+        let scratch = Tensor(zeros: [weightGradientScratchCount(m: m, n: n, k: k)])
+        var outputs: [Tensor] = [], logs: [[GEMMCall]] = []
+        for threads in threadCounts {
+            let c = c0.copy(), log = GEMMCallLog()
+            weightGradientGEMM(ComputeContext(threads: threads, callLog: log), m: m, n: n, k: k, a: a.data, lda: m,
+                               b: b.data, ldb: n, accumulate: true, c: c.data, ldc: n, partials: scratch.data)
+            outputs.append(c)
+            logs.append(log.sortedCalls.map { $0.relative(to: (a.data, b.data, scratch.data)) })
+        }
+        #expect(logs[0].count == 8)
+        for (i, threads) in threadCounts.enumerated().dropFirst() {
+            let sameCalls = logs[i] == logs[0]
+            #expect(sameCalls, "BLAS calls at \(threads) threads differ from 1 thread: \(callDifference(logs[i], logs[0]))")
+            let differing = differingBits(outputs[i], outputs[0])
+            #expect(differing == 0, "\(differing) of \(m * n) weight gradients differ at \(threads) threads (kernel \(BLASRuntime.coreName))")
+        }
+    }
+
     /// A MiniLM-L6-sized training step (6 layers, hidden 384, 12 heads, FFN 1536; batch 8 × 128 tokens, so
     /// m = 1,024 rows in 16 panels), dropout on, and an evaluation forward of the same batch: identical BLAS calls
     /// and bit-identical loss, logits and gradients for 1–4 threads. One model instance, so buffers (and so

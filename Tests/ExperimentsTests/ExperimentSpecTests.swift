@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FTFTData
 import FTFTTestSupport
+import FTFTTraining
 @testable import FTFTExperiments
 
 /// The experiment file: what it accepts, and every kind of bad input it must refuse before any training —
@@ -46,13 +47,17 @@ struct ExperimentSpecTests {
         #expect(spec.models[0].learningRate == 1e-3)   // "1e-3" is a number, not a string (PyYAML's quirk)
         #expect(spec.models[1].source == .scratch(ScratchArchitecture(layers: 2, hidden: 32, heads: 4, intermediate: 64, dropout: 0, initializerRange: 0.02)))
         #expect(spec.training.maxSteps == 60 && spec.training.batchSize == 16 && spec.training.evalInterval == 10)
-        #expect(spec.training.maxGradNorm == 1.0 && spec.training.weightDecay == 0 && spec.training.evalBatchSize == 64)
+        #expect(spec.training.maxGradNorm == 1.0 && spec.training.weightDecay == 0)
+        // ftft's defaults (issue 12): random batches as FTFT; evaluation by length in batches of up to 8,192 padded
+        // tokens, the other sets only where a checkpoint can be reported.
+        #expect(spec.training.batching == .random && spec.training.evaluation == .reported)
+        #expect(spec.training.evalOrder == .length && spec.training.evalBatchTokens == 8192 && spec.training.evalBatchSize == nil)
         #expect(spec.methods.map(\.kind) == [.erm, .ermES, .dm, .randomDM, .ftft])
         // Paper conventions as defaults: rate 0.33, FTFT's rule, ddof 1, ambiguous, patience 2.
         let ftft = spec.methods[4]
-        #expect(ftft.rate == 0.33 && ftft.rule == "ftft" && ftft.ddof == 1 && ftft.mode == "ambiguous" && ftft.patience == 2)
+        #expect(ftft.rate == 0.33 && ftft.rule == .ftft && ftft.ddof == 1 && ftft.mode == .ambiguous && ftft.patience == 2)
         #expect(spec.methods[1].patience == 3)
-        #expect(spec.methods[2].mode == "hard" && spec.methods[2].rate == 0.25 && spec.methods[2].rule == "exact")
+        #expect(spec.methods[2].mode == .hardToLearn && spec.methods[2].rate == 0.25 && spec.methods[2].rule == .exact)
         #expect(spec.computeUnit == "large")       // the main model of the first FTFT method
         #expect(spec.evaluationsPerFullRun == 6)
     }
@@ -125,6 +130,56 @@ struct ExperimentSpecTests {
         }
     }
 
+    @Test func batchingAndEvaluationKeysAreReadAndCheckedWithTheirLine() throws {
+        let grouped = try Self.parse(Self.edited("adam_eps: 1e-6}", "adam_eps: 1e-6, batching: length_grouped}"))
+        #expect(grouped.training.batching == .lengthGrouped(megaBatchMult: 50))
+        let spec = try Self.parse(Self.edited("adam_eps: 1e-6}", """
+            adam_eps: 1e-6, batching: length_grouped, mega_batch_mult: 7, evaluation: every_checkpoint,
+                       eval_order: data_set, eval_batch_size: 64, eval_batch_tokens: null}
+            """))
+        #expect(spec.training.batching == .lengthGrouped(megaBatchMult: 7) && spec.training.evaluation == .everyCheckpoint)
+        #expect(spec.training.evaluationBatching == EvaluationBatching.ftft)
+        func invalid(_ keys: String, path: String, reason: String) {
+            #expect(throws: ExperimentError.invalidValue(file: "test.yaml", path: path, line: 10, reason: reason), "\(keys)") {
+                try Self.parse(Self.edited("adam_eps: 1e-6}", "adam_eps: 1e-6, \(keys)}"))
+            }
+        }
+        invalid("batching: sorted", path: "training.batching", reason: "\"sorted\" is not one of random, length_grouped")
+        invalid("mega_batch_mult: 10", path: "training.mega_batch_mult",
+                reason: "only with batching: length_grouped (the number of batches sorted together)")
+        invalid("evaluation: best", path: "training.evaluation", reason: "\"best\" is not one of reported, every_checkpoint")
+        invalid("eval_order: random", path: "training.eval_order", reason: "\"random\" is not one of data_set, length")
+        invalid("eval_batch_tokens: null", path: "training.eval_batch_tokens",
+                reason: "evaluation batches need a bound: give eval_batch_size or eval_batch_tokens a number")
+        #expect(throws: ExperimentError.outOfRange(file: "test.yaml", path: "training.mega_batch_mult", line: 10,
+                                                   reason: "must be at least 1 (got 0)")) {
+            try Self.parse(Self.edited("adam_eps: 1e-6}", "adam_eps: 1e-6, batching: length_grouped, mega_batch_mult: 0}"))
+        }
+        #expect(throws: ExperimentError.outOfRange(file: "test.yaml", path: "training.eval_batch_tokens", line: 10,
+                                                   reason: "must be at least 1, or null for no limit (got 0)")) {
+            try Self.parse(Self.edited("adam_eps: 1e-6}", "adam_eps: 1e-6, eval_batch_tokens: 0}"))
+        }
+        #expect(throws: ExperimentError.unknownKey(file: "test.yaml", path: "training.group_by_length", line: 10)) {
+            try Self.parse(Self.edited("adam_eps: 1e-6}", "adam_eps: 1e-6, group_by_length: true}"))
+        }
+    }
+
+    /// experiment.json and manifest.json written before these keys existed read as what ftft did then.
+    @Test func aSpecWrittenBeforeTheBatchingKeysReadsAsFTFTsLoop() throws {
+        let spec = try Self.parse(Self.valid)
+        let encoder = JSONEncoder()
+        var object = try #require(try JSONSerialization.jsonObject(with: try encoder.encode(spec)) as? [String: Any])
+        var training = try #require(object["training"] as? [String: Any])
+        for key in ["batching", "evaluation", "evalOrder", "evalBatchTokens", "evalBatchSize"] { training[key] = nil }
+        training["evalBatchSize"] = 64
+        object["training"] = training
+        let old = try JSONDecoder().decode(ExperimentSpec.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(old.training.batching == .random && old.training.evaluation == .everyCheckpoint)
+        #expect(old.training.evaluationBatching == EvaluationBatching.ftft)
+        // And a new one round-trips.
+        #expect(try JSONDecoder().decode(ExperimentSpec.self, from: try encoder.encode(spec)) == spec)
+    }
+
     /// An experiment file that is not UTF-8 names the line (Foundation's message named nothing).
     @Test func invalidUTF8NamesTheLine() throws {
         let folder = try PackagePaths.temporaryDirectory("ftft-spec-utf8")
@@ -158,25 +213,36 @@ struct ExperimentSpecTests {
     }
 }
 
-/// Every committed experiment file loads and validates (those naming ../shared need it, and skip without it).
+/// Every committed experiment file loads and validates: those that need no ../shared always, those that name it
+/// when it is there (a separate test, reported as skipped without it; under CI it must be there).
 struct CommittedExperimentFilesTests {
-    @Test func everyFileInExperimentsIsValid() throws {
+    static func files(namingShared: Bool) throws -> [(name: String, path: String)] {
         let folder = PackagePaths.root.appendingPathComponent("experiments")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(files.count >= 5)
-        for name in files {
-            let path = folder.appendingPathComponent(name).path
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            if text.contains("shared/"), SharedData.root == nil {
-                print("\(name): \(SharedData.skipMessage)")
-                continue
-            }
-            let spec = try ExperimentSpec.load(path: path)
-            #expect(spec.name + ".yaml" == name, "\(name) names its experiment \(spec.name)")
-            #expect(spec.methods.contains { $0.kind == .ftft } && spec.methods.contains { $0.kind == .randomDM }
-                    && spec.methods.contains { $0.kind == .ermES } && spec.methods.contains { $0.kind == .dm })
-            // K full-run checkpoints divide the budget exactly (the paper's K = 12 for NLI, 9 for HSD).
-            #expect(spec.training.maxSteps % spec.training.evalInterval == 0 || name.hasPrefix("embedded"), "\(name)")
-        }
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+            .map { ($0, folder.appendingPathComponent($0).path) }
+            .filter { try String(contentsOfFile: $0.path, encoding: .utf8).contains("shared/") == namingShared }
+    }
+
+    @Test func everyFileWithoutSharedMaterialIsValid() throws {
+        let files = try Self.files(namingShared: false)
+        #expect(files.count >= 2)
+        for (name, path) in files { try Self.check(name, path) }
+    }
+
+    @Test(.enabled(if: SharedData.isAvailable("datasets"), Comment(rawValue: SharedData.skipMessage)))
+    func everyFileNamingSharedMaterialIsValid() throws {
+        _ = try SharedData.require("datasets")
+        let files = try Self.files(namingShared: true)
+        #expect(files.count >= 3)
+        for (name, path) in files { try Self.check(name, path) }
+    }
+
+    static func check(_ name: String, _ path: String) throws {
+        let spec = try ExperimentSpec.load(path: path)
+        #expect(spec.name + ".yaml" == name, "\(name) names its experiment \(spec.name)")
+        #expect(spec.methods.contains { $0.kind == .ftft } && spec.methods.contains { $0.kind == .randomDM }
+                && spec.methods.contains { $0.kind == .ermES } && spec.methods.contains { $0.kind == .dm })
+        // K full-run checkpoints divide the budget exactly (the paper's K = 12 for NLI, 9 for HSD).
+        #expect(spec.training.maxSteps % spec.training.evalInterval == 0 || name.hasPrefix("embedded"), "\(name)")
     }
 }

@@ -43,10 +43,10 @@ struct PaperTablesTests {
     }
 
     @Test func nliTableHasThePublishedColumnsThenHANS() throws {
-        let erm = MethodSpec(label: "ERM", kind: .erm, model: "large", reference: nil, mode: "ambiguous", rate: 0.33, rule: "ftft",
+        let erm = MethodSpec(label: "ERM", kind: .erm, model: "large", reference: nil, mode: .ambiguous, rate: 0.33, rule: .ftft,
                              ddof: 1, patience: nil)
-        let ftft = MethodSpec(label: "FTFT", kind: .ftft, model: "large", reference: "small", mode: "ambiguous", rate: 0.33,
-                              rule: "ftft", ddof: 1, patience: 2)
+        let ftft = MethodSpec(label: "FTFT", kind: .ftft, model: "large", reference: "small", mode: .ambiguous, rate: 0.33,
+                              rule: .ftft, ddof: 1, patience: 2)
         let seed0 = ["mnli": 0.8, "anli_r1": 0.3, "anli_r2": 0.31, "anli_r3": 0.32, "hans": 0.55, "anli_r1_dev": 0.1]
         let seed1 = ["mnli": 0.82, "anli_r1": 0.34, "anli_r2": 0.33, "anli_r3": 0.30, "hans": 0.57]
         let table = Self.results(task: .nli(validationFraction: 0.2, splitSeed: 0), metrics: [seed0, seed1], methods: [erm, ftft]).paperTable()
@@ -75,7 +75,7 @@ struct PaperTablesTests {
     }
 
     @Test func hsdTableHasThePublishedColumns() throws {
-        let erm = MethodSpec(label: "ERM", kind: .erm, model: "large", reference: nil, mode: "ambiguous", rate: 0.33, rule: "ftft",
+        let erm = MethodSpec(label: "ERM", kind: .erm, model: "large", reference: nil, mode: .ambiguous, rate: 0.33, rule: .ftft,
                              ddof: 1, patience: nil)
         var metrics: [String: Double] = ["cad": 0.7]
         for round in 2...4 { for level in ["original", "perturbation"] { metrics["dynahate_r\(round)_\(level)"] = 0.5 + Double(round) / 100 } }

@@ -85,6 +85,34 @@ struct PipelineTests {
         }
     }
 
+    /// The ledger's time split (issue 12): every part recorded, the parts within the run's wall time, and the
+    /// evaluation tokens exactly those of the sets the store holds evaluations of.
+    @Test func theLedgerSaysWhereTheTimeGoes() throws {
+        let f = try Self.fixture.get()
+        let store = f.runner.store
+        #expect(f.results.runs.count == 2 * 10)
+        for r in f.results.runs {
+            let split = try #require(r.timeSplit, "\(r.run) has no time split")
+            #expect(split.seconds[.training] ?? 0 > 0 && split.seconds[.evaluation] ?? 0 > 0)
+            #expect(split.seconds[.checkpointing] ?? 0 > 0 && split.seconds[.storeWrites] ?? 0 > 0)
+            #expect(abs(RunTimeSplit.Part.allCases.map { split.share($0) }.reduce(0, +) - 1) < 1e-9)
+            #expect(try #require(r.entry.phaseWallSeconds) >= r.entry.trainingWallSeconds + r.entry.evaluationWallSeconds)
+            let suite = try f.runner.suite(try f.runner.recipe(r.model))
+            var padded = 0, real = 0
+            for e in try store.evaluations(run: r.run) {
+                let set = try #require(suite.sets.first { $0.name == e.dataset })
+                padded += set.paddedTokens
+                real += set.realTokens
+            }
+            #expect(r.entry.evaluationTokensWithPadding == Int64(padded) && r.entry.evaluationTokensWithoutPadding == Int64(real))
+            #expect(real > 0 && padded >= real)
+        }
+        // Loading the task and tokenizing are charged to the first run trained.
+        #expect(try #require(f.results.runs.first?.entry.dataPreparationWallSeconds) > 0)
+        let table = f.results.timeSplitTable()
+        #expect(table.rows.count == 21 && table.rows.last?.first == "all runs")
+    }
+
     @Test func computeIsRelativeToTheUnitsERMAndSharesTheReferenceRuns() throws {
         let f = try Self.fixture.get()
         let store = f.runner.store
@@ -127,11 +155,19 @@ struct PipelineTests {
                 #expect(posthoc.best == s.reported.checkpoint && posthoc.trained == s.checkpointsTrained,
                         "\(label) seed \(s.seed): live best \(s.reported.checkpoint) trained \(s.checkpointsTrained), post hoc \(posthoc)")
                 #expect(s.checkpointsTrained == min(s.reported.checkpoint + patience, k))
-                // The stopped run is a bit-identical prefix of the full-length run: same metrics at every checkpoint.
+                // The stopped run is a bit-identical prefix of the full-length run: the same metrics at every
+                // checkpoint where both evaluated a set (under the `reported` policy the full run evaluates the
+                // non-stopping sets only at its last checkpoint, the stopped run at each new best).
                 let entry = try #require(f.manifest.entry(label: label, seed: s.seed))
                 let full = try RunResults.checkpoints(store: f.runner.store, run: RunID(try #require(entry.postHocRun)),
                                                       task: f.results.task)
-                #expect(Array(full.prefix(s.checkpoints.count)) == s.checkpoints, "\(label) seed \(s.seed)")
+                for (a, b) in zip(full, s.checkpoints) {
+                    #expect(a.step == b.step && a.checkpoint == b.checkpoint && a.criterion == b.criterion)
+                    for (name, value) in a.dev.merging(a.test, uniquingKeysWith: { x, _ in x }) {
+                        if let other = b.dev[name] ?? b.test[name] { #expect(value == other, "\(label) seed \(s.seed) \(name)") }
+                    }
+                }
+                #expect(full.count >= s.checkpoints.count)
                 if s.checkpointsTrained < k { #expect(s.mainSteps == s.checkpointsTrained * f.spec.training.evalInterval) }
             }
         }
@@ -153,7 +189,7 @@ struct PipelineTests {
             #expect(dmExact.selectedCount == Int((0.33 * Double(n)).rounded()) && randomExact.selectedCount == dmExact.selectedCount)
             // The main run trained on exactly the stored selection: M examples per pass, batches of 16, no drop_last.
             let stored = try f.runner.store.selections(run: RunID(try #require(dm.referenceRun)))
-            #expect(stored.contains { $0.count == dm.selectedCount && $0.spec.rule == "ftft" })
+            #expect(stored.contains { $0.count == dm.selectedCount && $0.spec.rule == .ftft })
             let main = try RunResults.compute(store: f.runner.store, run: RunID(dm.mainRun))
             let m = try #require(dm.selectedCount), batches = (m + 15) / 16
             let expected = (0..<f.spec.training.maxSteps).reduce(0) { sum, step in sum + (step % batches < batches - 1 ? 16 : m - 16 * (batches - 1)) }

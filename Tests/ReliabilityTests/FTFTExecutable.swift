@@ -30,7 +30,9 @@ enum FTFTExecutable {
 
     /// Runs `ftft <arguments>`; if `killWhen` turns true (polled every few milliseconds while it runs), sends
     /// SIGKILL and waits for it to die. Output goes through files (no pipe to fill up).
-    static func run(_ arguments: [String], in scratch: URL, killWhen: (() -> Bool)? = nil) throws -> Outcome {
+    /// `environment`: variables added to this process's environment for the child (e.g. `FTFT_CRASH_AFTER_UPDATES`).
+    static func run(_ arguments: [String], in scratch: URL, environment: [String: String] = [:],
+                    killWhen: (() -> Bool)? = nil) throws -> Outcome {
         guard let path else {
             throw FTFTTestFailure("the ftft executable is not built next to the tests (run `swift build --build-tests`)")
         }
@@ -40,6 +42,9 @@ enum FTFTExecutable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
@@ -83,15 +88,6 @@ enum FTFTExecutable {
     /// Checkpoints (distinct run, step with evaluations) in a store so far; 0 before the store exists.
     static func evaluatedCheckpoints(_ database: String) -> Int {
         Int(sql(database, "SELECT count(*) FROM (SELECT DISTINCT run_id, step FROM evaluation)") ?? "") ?? 0
-    }
-
-    /// True once `database` holds at least `target` evaluated checkpoints and a run is in progress (status
-    /// `running`): a kill then lands inside a run, which the next `ftft run` must resume — not between two runs,
-    /// where there is nothing to resume. One sqlite3 call per poll.
-    static func checkpointsReachedInsideARun(_ database: String, target: Int) -> Bool {
-        let query = "SELECT (SELECT count(*) FROM (SELECT DISTINCT run_id, step FROM evaluation)) >= \(target) "
-            + "AND EXISTS (SELECT 1 FROM run WHERE status = 'running')"
-        return sql(database, query) == "1"
     }
 
     /// `scripts/store-diff.sql` of `database` against `reference`: table → (rows, rows in reference, only here,

@@ -10,7 +10,9 @@ import Testing
 /// loss and a full store, each stopping one run with exit 1 and a rerun that behaves as documented.
 /// `scripts/soak-kill-resume.sh` is the long version (release binary, many random kills).
 /// Skipped, saying so, when the sqlite3 command is not installed.
-@Suite(.serialized) struct KillResumeTests {
+@Suite(.serialized, .enabled(if: FTFTExecutable.sqlite3 != nil || SharedData.isRequired,
+                             "the sqlite3 command is not installed (scripts/install-deps.sh installs it): test skipped"))
+struct KillResumeTests {
     static let yaml = """
         experiment: soak
         task: {name: embedded, max_length: 40, embedded: {train_size: 120, validation_size: 30, ood_dev_size: 30, ood_test_size: 30}}
@@ -53,11 +55,11 @@ import Testing
         return Reference(root: root, experiment: experiment, checkpoints: checkpoints)
     }
 
-    /// nil (the test returns) when sqlite3 is absent.
-    static func prepared() throws -> Reference? {
+    /// The reference run; the suite is enabled only with the sqlite3 command (or under CI, where its absence
+    /// fails here).
+    static func prepared() throws -> Reference {
         guard FTFTExecutable.sqlite3 != nil else {
-            print("KillResumeTests: skipped: the sqlite3 command is not installed")
-            return nil
+            throw FTFTTestFailure("the sqlite3 command is not installed (scripts/install-deps.sh installs it)")
         }
         return try reference.get()
     }
@@ -88,11 +90,14 @@ import Testing
         #expect(leftovers.isEmpty, "\(context): temporary files left: \(leftovers)")
     }
 
-    /// SIGKILL once 1/6, 2/6 … 5/6 of the checkpoints are in the store and a run is in progress (so each kill lands
-    /// at a different place inside a run: mid-epoch, between an evaluation and its checkpoint, in a data-map
-    /// phase …), then finish.
-    @Test func killedAtFiveCheckpointsAndResumedTheResultsAreBitIdentical() throws {
-        guard let reference = try Self.prepared() else { return }
+    /// Five SIGKILLs, each after a chosen number of training updates of that attempt (`FTFT_CRASH_AFTER_UPDATES`:
+    /// the process kills itself there, so the kill lands inside a run on any machine, however fast or busy), then
+    /// the same command until it finishes. With 8 updates an epoch and a checkpoint every 4, and each attempt
+    /// redoing the updates after the last checkpoint, the kills land at: ERM large update 7 (mid-epoch), update
+    /// 22 (last epoch); the reference run at update 8 (an epoch's end, after its evaluation, before its
+    /// checkpoint), update 19; DM at update 5 (after the data map and selection were stored).
+    @Test func killedFiveTimesInsideRunsAndResumedTheResultsAreBitIdentical() throws {
+        let reference = try Self.prepared()
         #expect(reference.checkpoints >= 12, "the experiment has \(reference.checkpoints) checkpoints")
         let root = try PackagePaths.temporaryDirectory("ftft-kill")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -100,27 +105,22 @@ import Testing
         try Self.yaml.write(to: file, atomically: true, encoding: .utf8)
         let output = root.appendingPathComponent("out"), experiment = output.appendingPathComponent("soak")
         let database = experiment.appendingPathComponent("ftft.sqlite").path
-        // interruptedRuns: kills that left a run `running` (a kill can also land in the few milliseconds between
-        // two runs, after the poll saw one running); each of those must be resumed, with a note, by the next
-        // attempt.
         var kills = 0, resumedLines = 0, interruptedRuns = 0
-        for sixth in 1...5 {
-            // At least one checkpoint of this attempt's own: the run an earlier attempt left `running` must not
-            // trigger the kill before this attempt has resumed it.
-            let target = max(reference.checkpoints * sixth / 6, FTFTExecutable.evaluatedCheckpoints(database) + 1)
-            let outcome = try FTFTExecutable.run(Self.arguments(file, output: output), in: root) {
-                FTFTExecutable.checkpointsReachedInsideARun(database, target: target)
-            }
-            #expect(outcome.killed, "attempt \(sixth) ended by itself (\(outcome.status)) before \(target) checkpoints: \(outcome.stderr)")
+        for (attempt, updates) in [7, 18, 12, 15, 13].enumerated() {
+            let outcome = try FTFTExecutable.run(Self.arguments(file, output: output), in: root,
+                                                 environment: ["FTFT_CRASH_AFTER_UPDATES": String(updates)])
+            #expect(outcome.killed, "attempt \(attempt + 1) ended by itself (\(outcome.status)) before \(updates) updates: \(outcome.stderr)")
             if outcome.killed { kills += 1 }
-            interruptedRuns += Int(FTFTExecutable.sql(database, "SELECT count(*) FROM run WHERE status = 'running'") ?? "") ?? 0
+            let running = Int(FTFTExecutable.sql(database, "SELECT count(*) FROM run WHERE status = 'running'") ?? "") ?? 0
+            #expect(running == 1, "after kill \(attempt + 1): \(running) runs left running")
+            interruptedRuns += running
             resumedLines += outcome.stderr.split(separator: "\n").filter { $0.contains("resuming it") }.count
-            #expect(FTFTExecutable.sql(database, "PRAGMA integrity_check") == "ok", "after kill \(sixth)")
+            #expect(FTFTExecutable.sql(database, "PRAGMA integrity_check") == "ok", "after kill \(attempt + 1)")
         }
         let last = try FTFTExecutable.run(Self.arguments(file, output: output), in: root)
         #expect(last.status == 0 && !last.killed, "\(last.stderr)")
         resumedLines += last.stderr.split(separator: "\n").filter { $0.contains("resuming it") }.count
-        #expect(kills == 5 && interruptedRuns >= 3 && resumedLines == interruptedRuns,
+        #expect(kills == 5 && interruptedRuns == 5 && resumedLines == interruptedRuns,
                 "kills \(kills), runs left running by them \(interruptedRuns), resume notes \(resumedLines)")
         try Self.expectSameResults(experiment, as: reference, "after \(kills) kills")
     }

@@ -10,7 +10,7 @@ extension KillResumeTests {
     /// marked failed with that message; its checkpoint stays. A rerun retries it, says so, and fails the same way
     /// without changing anything in the store.
     @Test func aNonFiniteLossFailsItsRunAndTheRetryFailsAlike() throws {
-        guard try Self.prepared() != nil else { return }
+        _ = try Self.prepared()
         let root = try PackagePaths.temporaryDirectory("ftft-nonfinite")
         defer { try? FileManager.default.removeItem(at: root) }
         let yaml = Self.yaml.replacingOccurrences(of: "models:\n", with: "models:\n  wild:  {scratch: {layers: 1, hidden: 24, heads: 2, intermediate: 48}, learning_rate: 1e10}\n")
@@ -25,7 +25,9 @@ extension KillResumeTests {
         let first = try FTFTExecutable.run(Self.arguments(file, output: output), in: root)
         #expect(first.status == 1 && !first.killed)
         let message = try #require(first.stderr.split(separator: "\n").last { $0.hasPrefix("ftft: error: ") })
-        #expect(message.contains("ERM wild (seed 0): run 4 (method erm, main) failed: update "), "\(message)")
+        // Run ids are derived from the configuration (RunID(configurationSHA256:)): look the wild run's up.
+        let wild = try #require(FTFTExecutable.sql(database, "SELECT id FROM run WHERE model = 'wild'"))
+        #expect(message.contains("ERM wild (seed 0): run \(wild) (method erm, main) failed: update "), "\(message)")
         #expect(message.contains("the loss is nan") || message.contains("the loss is -nan") || message.contains("the loss is inf")
                 || message.contains("the loss is -inf"), "\(message)")
         let updateMatch = message.firstMatch(of: /update (\d+):/), keptMatch = message.firstMatch(of: /last checkpoint \(step (\d+),/)
@@ -34,20 +36,20 @@ extension KillResumeTests {
         #expect(kept > 0 && kept < update, "\(message)")
 
         #expect(FTFTExecutable.sql(database, "PRAGMA integrity_check") == "ok")
-        #expect(FTFTExecutable.sql(database, "SELECT id || ' ' || status FROM run ORDER BY id")
-                == "1 finished\n2 finished\n3 finished\n4 failed")
-        #expect(FTFTExecutable.sql(database, "SELECT 'ftft: error: ' || status_message FROM run WHERE id = 4") == String(message))
-        #expect(FTFTExecutable.sql(database, "SELECT max(step) FROM evaluation WHERE run_id = 4") == "\(kept)")
-        #expect(FileManager.default.fileExists(atPath: experiment.appendingPathComponent("checkpoints/run-4.safetensors").path))
+        #expect(FTFTExecutable.sql(database, "SELECT model || ' ' || status FROM run ORDER BY created_at, id")
+                == "large finished\ntiny finished\nlarge finished\nwild failed")
+        #expect(FTFTExecutable.sql(database, "SELECT 'ftft: error: ' || status_message FROM run WHERE id = \(wild)") == String(message))
+        #expect(FTFTExecutable.sql(database, "SELECT max(step) FROM evaluation WHERE run_id = \(wild)") == "\(kept)")
+        #expect(FileManager.default.fileExists(atPath: experiment.appendingPathComponent("checkpoints/run-\(wild).safetensors").path))
 
         // Compare against the store as it is now: the retry must change nothing.
         let before = root.appendingPathComponent("before.sqlite").path
         #expect(FTFTExecutable.sql(database, "VACUUM INTO '\(before)'") != nil)
         let dry = try FTFTExecutable.run(Self.arguments(file, output: output) + ["--dry-run"], in: root)
-        #expect(dry.status == 0 && dry.stdout.contains("resume run 4 (failed)"), "\(dry.stdout)")
+        #expect(dry.status == 0 && dry.stdout.contains("resume run \(wild) (failed)"), "\(dry.stdout)")
         let retry = try FTFTExecutable.run(Self.arguments(file, output: output), in: root)
         #expect(retry.status == 1)
-        #expect(retry.stderr.contains("ERM wild (seed 0): run 4 failed earlier (") && retry.stderr.contains("retrying it from its last checkpoint"),
+        #expect(retry.stderr.contains("ERM wild (seed 0): run \(wild) failed earlier (") && retry.stderr.contains("retrying it from its last checkpoint"),
                 "\(retry.stderr)")
         #expect(retry.stderr.split(separator: "\n").last == message)
         for (table, counts) in try FTFTExecutable.storeDiff(database, reference: before) {
@@ -60,7 +62,7 @@ extension KillResumeTests {
     /// no checkpoint is half-written; the same command without the quota resumes and ends bit-identical to an
     /// uninterrupted run.
     @Test func aFullStoreStopsTheRunAndARerunFinishesItIdentically() throws {
-        guard let reference = try Self.prepared() else { return }
+        let reference = try Self.prepared()
         let root = try PackagePaths.temporaryDirectory("ftft-full")
         defer { try? FileManager.default.removeItem(at: root) }
         let file = root.appendingPathComponent("soak.yaml")
@@ -77,9 +79,10 @@ extension KillResumeTests {
         let quota = (empty + (pages - empty) / 3) * pageSize
         let full = try FTFTExecutable.run(Self.arguments(file, output: output) + ["--max-store-bytes", "\(quota)"], in: root)
         #expect(full.status == 1 && !full.killed)
-        #expect(full.stderr.contains("ftft: error: ERM tiny (seed 0): run 2 (method erm, reference) failed: \(database): ")
+        let tiny = try #require(FTFTExecutable.sql(database, "SELECT id FROM run WHERE model = 'tiny'"))
+        #expect(full.stderr.contains("ftft: error: ERM tiny (seed 0): run \(tiny) (method erm, reference) failed: \(database): ")
                 && full.stderr.contains("size quota is full"), "\(full.stderr)")
-        #expect(FTFTExecutable.sql(database, "SELECT id || ' ' || status FROM run ORDER BY id") == "1 finished\n2 failed")
+        #expect(FTFTExecutable.sql(database, "SELECT model || ' ' || status FROM run ORDER BY created_at, id") == "large finished\ntiny failed")
         #expect(FTFTExecutable.sql(database, "PRAGMA integrity_check") == "ok")
         #expect(Int(FTFTExecutable.sql(database, "SELECT count(*) FROM run WHERE status = 'finished'") ?? "") ?? 0 < 4)
         let checkpoints = try FTFTExecutable.checkpointDigests(experiment)
@@ -87,7 +90,7 @@ extension KillResumeTests {
 
         let rerun = try FTFTExecutable.run(Self.arguments(file, output: output), in: root)
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(rerun.stderr.contains("ERM tiny (seed 0): run 2 failed earlier (") && rerun.stderr.contains("retrying it from its last checkpoint"),
+        #expect(rerun.stderr.contains("ERM tiny (seed 0): run \(tiny) failed earlier (") && rerun.stderr.contains("retrying it from its last checkpoint"),
                 "\(rerun.stderr)")
         try Self.expectSameResults(experiment, as: reference, "after a full store")
     }

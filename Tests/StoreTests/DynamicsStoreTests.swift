@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FTFTCartography
 import FTFTStore
 import FTFTTestSupport
 
@@ -36,16 +37,16 @@ import FTFTTestSupport
         #expect(try store.recordedEpochs(run: run).map(\.epoch) == [0, 1, 2])
         #expect(try store.recordedEpochs(run: run).allSatisfy { $0.exampleCount == n && $0.classes == c })
         #expect(try store.dynamicsRowCount(run: run) == 3 * n)
-        #expect(try store.recordedEpochs(run: run, mode: .endOfEpochPass).isEmpty)
+        #expect(try store.recordedEpochs(run: run, mode: .epochEndEvaluation).isEmpty)
     }
 
     @Test func bothRecordingModesAreKeptApart() throws {
         let (store, _, run) = try StoreFixtures.storeWithRun()
         try store.appendEpoch(run: run, epoch: 0, mode: .trainingPass, rows: StoreFixtures.epochRows(epoch: 0, count: 20))
-        try store.appendEpoch(run: run, epoch: 0, mode: .endOfEpochPass, rows: StoreFixtures.epochRows(epoch: 5, count: 20))
+        try store.appendEpoch(run: run, epoch: 0, mode: .epochEndEvaluation, rows: StoreFixtures.epochRows(epoch: 5, count: 20))
         #expect(try store.dynamics(run: run, mode: .trainingPass).logits == store.dynamics(run: run).logits)
-        #expect(try store.dynamics(run: run, mode: .endOfEpochPass).logits != store.dynamics(run: run).logits)
-        #expect(try store.dynamicsRowCount(run: run, mode: .endOfEpochPass) == 20)
+        #expect(try store.dynamics(run: run, mode: .epochEndEvaluation).logits != store.dynamics(run: run).logits)
+        #expect(try store.dynamicsRowCount(run: run, mode: .epochEndEvaluation) == 20)
     }
 
     @Test func reappendingAnEpochIsRejectedAndChangesNothing() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FTFTCartography
 import FTFTStore
 import FTFTTestSupport
 
@@ -112,61 +113,69 @@ import FTFTTestSupport
         #expect(Evaluation.ftftRounded(3.0 / 32) == 938.0 / 10_000)
     }
 
-    @Test func dataMapsRoundTripInTrainingFileOrderWithNaNVariability() throws {
+    /// A cartography `DataMap` with the given columns (`epochCount` epochs, these options).
+    static func map(ids: [String], confidence: [Double], variability: [Double], correctness: [Int], forgetfulness: [Int]?,
+                    epochs: Int, options: DataMapOptions) throws -> DataMap {
+        try DataMap(exampleIDs: ids, goldLabels: nil, epochCount: epochs, confidence: confidence, variability: variability,
+                    correctness: correctness, forgetfulness: forgetfulness, options: options, ftft: nil)
+    }
+
+    @Test func dataMapsRoundTripAsCartographyMapsInTrainingFileOrder() throws {
         let (store, _, run) = try StoreFixtures.storeWithRun()
         let order = [4, 0, 3, 1, 2]
-        let entries = DataMapEntries(
-            exampleIndices: order, exampleIDs: order.map { "ex-\($0)" }, confidence: order.map { Double($0) / 7 },
-            variability: order.map { $0 == 3 ? .nan : Double($0) / 11 }, correctness: order.map { $0 % 4 },
-            forgetfulness: order.map { $0 == 0 ? 1000 : $0 }, thresholdCloseness: order.map { Double($0) / 13 })
-        let ftft = DataMapOptions(ddof: 1, epochsUsed: 3)
-        let id = try store.saveDataMap(run: run, options: ftft, entries: entries)
-        let stored = try #require(try store.dataMap(run: run, options: ftft))
-        #expect(stored.id == id && stored.run == run && stored.options == ftft)
+        let ftft = DataMapOptions(variabilityDDOF: 1)
+        let map = try Self.map(ids: order.map { "ex-\($0)" }, confidence: order.map { Double($0) / 7 },
+                               variability: order.map { Double($0) / 11 }, correctness: order.map { $0 % 4 },
+                               forgetfulness: order.map { $0 == 0 ? 1000 : $0 }, epochs: 3, options: ftft)
+        let id = try store.saveDataMap(run: run, recordingMode: .trainingPass, exampleIndices: order, map: map)
+        let stored = try #require(try store.dataMap(run: run, options: ftft, epochCount: 3))
+        #expect(stored.id == id && stored.run == run && stored.recordingMode == .trainingPass)
         let sortedSlots = order.indices.sorted { order[$0] < order[$1] }
-        let expected = DataMapEntries(
-            exampleIndices: sortedSlots.map { order[$0] }, exampleIDs: sortedSlots.map { entries.exampleIDs[$0] },
-            confidence: sortedSlots.map { entries.confidence[$0] }, variability: sortedSlots.map { entries.variability[$0] },
-            correctness: sortedSlots.map { entries.correctness[$0] }, forgetfulness: sortedSlots.map { entries.forgetfulness![$0] },
-            thresholdCloseness: sortedSlots.map { entries.thresholdCloseness![$0] })
-        #expect(stored.entries == expected)
-        #expect(stored.entries.variability[3].isNaN)
+        let expected = try Self.map(
+            ids: sortedSlots.map { map.exampleIDs[$0] }, confidence: sortedSlots.map { map.confidence[$0] },
+            variability: sortedSlots.map { map.variability[$0] }, correctness: sortedSlots.map { map.correctness[$0] },
+            forgetfulness: sortedSlots.map { map.forgetfulness![$0] }, epochs: 3, options: ftft)
+        #expect(stored.exampleIndices == [0, 1, 2, 3, 4])
+        #expect(stored.map == expected)
+        #expect(stored.map.thresholdCloseness == expected.thresholdCloseness)
 
-        // Another convention is another map; optional columns stay absent.
-        let cartography = DataMapOptions(ddof: 0, epochsUsed: 2)
-        let plain = DataMapEntries(exampleIndices: [0, 1], exampleIDs: ["a", "b"], confidence: [0.5, 0.25], variability: [0.1, 0.2], correctness: [2, 0])
-        try store.saveDataMap(run: run, options: cartography, entries: plain)
-        #expect(try store.dataMap(run: run, options: cartography)?.entries == plain)
-        #expect(try store.dataMap(run: run, options: cartography)?.entries.forgetfulness == nil)
-        #expect(try store.dataMaps(run: run).map(\.options) == [ftft, cartography])
-        #expect(try store.dataMap(run: run, options: DataMapOptions(ddof: 1, epochsUsed: 2)) == nil)
+        // Another convention is another map; forgetfulness stays absent when it was.
+        let cartography = DataMapOptions(variabilityDDOF: 0)
+        let plain = try Self.map(ids: ["a", "b"], confidence: [0.5, 0.25], variability: [0.1, 0.2], correctness: [2, 0],
+                                 forgetfulness: nil, epochs: 2, options: cartography)
+        try store.saveDataMap(run: run, recordingMode: .trainingPass, exampleIndices: [0, 1], map: plain)
+        #expect(try store.dataMap(run: run, options: cartography, epochCount: 2)?.map == plain)
+        #expect(try store.dataMaps(run: run).map(\.map.options.variabilityDDOF) == [1, 0])
+        #expect(try store.dataMap(run: run, options: ftft, epochCount: 2) == nil)
+        #expect(try store.dataMap(run: run, recordingMode: .epochEndEvaluation, options: ftft, epochCount: 3) == nil)
 
-        #expect(throws: StoreError.self) { try store.saveDataMap(run: run, options: ftft, entries: entries) }
-        var badCorrectness = plain
-        badCorrectness.correctness[1] = 3
-        var badConfidence = plain
-        badConfidence.confidence[0] = .nan
-        var repeated = plain
-        repeated.exampleIndices = [1, 1]
-        let fresh = DataMapOptions(ddof: 0, epochsUsed: 2, includeCI: true)
-        for bad in [badCorrectness, badConfidence, repeated] {
-            #expect(throws: StoreError.self) { try store.saveDataMap(run: run, options: fresh, entries: bad) }
+        #expect(throws: StoreError.self) { try store.saveDataMap(run: run, recordingMode: .trainingPass, exampleIndices: order, map: map) }
+        let fresh = DataMapOptions(variabilityDDOF: 0, includeConfidenceInterval: true)
+        let badCorrectness = try Self.map(ids: ["a", "b"], confidence: [0.5, 0.25], variability: [0.1, 0.2], correctness: [2, 3],
+                                          forgetfulness: nil, epochs: 2, options: fresh)
+        let freshMap = try Self.map(ids: ["a", "b"], confidence: [0.5, 0.25], variability: [0.1, 0.2], correctness: [2, 0],
+                                    forgetfulness: nil, epochs: 2, options: fresh)
+        let noEpochs = try DataMap(exampleIDs: ["a", "b"], goldLabels: nil, epochCount: nil, confidence: [0.5, 0.25],
+                                   variability: [0.1, 0.2], correctness: [2, 0], forgetfulness: nil, options: fresh, ftft: nil)
+        for (bad, indices) in [(badCorrectness, [0, 1]), (freshMap, [1, 1]), (freshMap, [0]), (noEpochs, [0, 1])] {
+            #expect(throws: StoreError.self) { try store.saveDataMap(run: run, recordingMode: .trainingPass, exampleIndices: indices, map: bad) }
         }
-        #expect(try store.dataMap(run: run, options: fresh) == nil)
+        #expect(try store.dataMap(run: run, options: fresh, epochCount: 2) == nil)
     }
 
     @Test func selectionsRoundTripKeyedByTheirWholeSpecification() throws {
         let (store, _, run) = try StoreFixtures.storeWithRun()
-        let map = try store.saveDataMap(run: run, options: DataMapOptions(ddof: 1, epochsUsed: 2), entries: DataMapEntries(
-            exampleIndices: [0, 1, 2], exampleIDs: ["a", "b", "c"], confidence: [0, 0, 0], variability: [0, 0, 0], correctness: [0, 0, 0]))
-        let ambiguous = SelectionSpec(mode: "ambiguous", rate: 0.33, rule: "exact")
+        let map = try store.saveDataMap(run: run, recordingMode: .trainingPass, exampleIndices: [0, 1, 2], map: try Self.map(
+            ids: ["a", "b", "c"], confidence: [0, 0, 0], variability: [0, 0, 0], correctness: [0, 0, 0], forgetfulness: nil,
+            epochs: 2, options: DataMapOptions(variabilityDDOF: 1)))
+        let ambiguous = SelectionSpec(mode: .ambiguous, rate: 0.33, rule: .exact)
         let id = try store.saveSelection(run: run, dataMap: map, spec: ambiguous, poolCount: 3, exampleIndices: [0, 2], exampleIDs: ["a", "c"])
         let stored = try #require(try store.selection(run: run, spec: ambiguous, dataMap: map))
         #expect(stored.id == id && stored.run == run && stored.dataMap == map && stored.spec == ambiguous)
         #expect(stored.poolCount == 3 && stored.exampleIndices == [0, 2] && stored.exampleIDs == ["a", "c"] && stored.count == 2)
         #expect(try store.selection(id) == stored)
 
-        let random = SelectionSpec(mode: "random", rate: 0.33, rule: "exact", stratified: true, seed: UInt64.max - 1)
+        let random = SelectionSpec(mode: .random, rate: 0.33, rule: .exact, stratified: true, seed: UInt64.max - 1)
         try store.saveSelection(run: run, dataMap: nil, spec: random, poolCount: 3, exampleIndices: [1], exampleIDs: ["b"])
         #expect(try store.selection(run: run, spec: random, dataMap: nil)?.spec.seed == UInt64.max - 1)
         #expect(try store.selection(run: run, spec: random, dataMap: map) == nil)
@@ -183,7 +192,7 @@ import FTFTTestSupport
             try store.saveSelection(run: run, dataMap: nil, spec: otherSeed, poolCount: 3, exampleIndices: [2, 1], exampleIDs: ["c", "b"])
         }
         #expect(throws: StoreError.self) {
-            try store.saveSelection(run: run, dataMap: nil, spec: SelectionSpec(mode: "random", rate: 0, rule: "exact"), poolCount: 3,
+            try store.saveSelection(run: run, dataMap: nil, spec: SelectionSpec(mode: .random, rate: 0, rule: .exact), poolCount: 3,
                                     exampleIndices: [], exampleIDs: [])
         }
         #expect(throws: StoreError.self) {
@@ -206,6 +215,19 @@ import FTFTTestSupport
             evaluationWallSeconds: 1, steps: 0, tokensWithPadding: 0, tokensWithoutPadding: 0, examples: 17)
         try store.recordCompute(pass)
         #expect(try store.ledger(run: run) == [pass, train])  // by phase name; integers beyond 2^53 kept exactly
+        // The time split and evaluation tokens (v2-ledger-time-split): nil stays nil, values round-trip.
+        train.evaluationTokensWithPadding = (1 << 40) + 3
+        train.evaluationTokensWithoutPadding = 7
+        (train.dataPreparationWallSeconds, train.checkpointWallSeconds) = (1.25, 0.5)
+        (train.storeWriteWallSeconds, train.phaseWallSeconds) = (0.125, 20.75)
+        try store.recordCompute(train)
+        #expect(try store.ledger(run: run) == [pass, train])
+        var negativeSplit = train
+        negativeSplit.checkpointWallSeconds = -1
+        #expect(throws: StoreError.self) { try store.recordCompute(negativeSplit) }
+        negativeSplit = train
+        negativeSplit.evaluationTokensWithPadding = -2
+        #expect(throws: StoreError.self) { try store.recordCompute(negativeSplit) }
         train.steps = 1700
         try store.recordCompute(train)
         #expect(try store.ledger(run: run) == [pass, train])

@@ -1,16 +1,14 @@
 import Foundation
 import Testing
-import FTFTStore
+@testable import FTFTStore
 import FTFTTestSupport
 
 /// The store as other tools see it: the `sqlite3` command reads the schema, the long-form dynamics view, the
-/// float32 BLOBs and the JSON columns. Each test is skipped, saying so, when `sqlite3` is not installed.
-@Suite struct SQLiteCommandTests {
+/// float32 BLOBs and the JSON columns. Reported as skipped when `sqlite3` is not installed (a failure under CI).
+@Suite(.enabled(if: StoreFixtures.sqlite3IsAvailable, Comment(rawValue: StoreFixtures.sqlite3SkipMessage)))
+struct SQLiteCommandTests {
     static func sqlite3(_ path: String, _ sql: String, readOnly: Bool = true) throws -> String? {
-        guard let sqlite3 = StoreFixtures.executable("sqlite3") else {
-            print("SQLiteCommandTests: skipped: the sqlite3 command is not installed")
-            return nil
-        }
+        let sqlite3 = try StoreFixtures.requireExecutable("sqlite3")
         let (status, output) = try StoreFixtures.run(sqlite3, (readOnly ? ["-readonly"] : []) + [path, sql])
         #expect(status == 0, "sqlite3 failed on: \(sql)")
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -66,5 +64,29 @@ import FTFTTestSupport
         }
         let reader = try RunStore.open(directory: directory.path, access: .readOnly)
         #expect(try reader.dynamicsRowCount(run: run) == 5)
+    }
+
+    /// A store written before the ledger's time split (only v1-initial-schema applied): a reader asks for the
+    /// upgrade, a writer applies v2-ledger-time-split in place, and the old ledger rows read back with the new
+    /// fields nil.
+    @Test func aStoreFromBeforeTheTimeSplitIsUpgradedInPlace() throws {
+        let directory = try PackagePaths.temporaryDirectory("ftft-v1-store")
+        let path = directory.appendingPathComponent(RunStore.fileName).path
+        // (The SQL must not start with "-", which sqlite3 would read as an option: the schema starts with a comment.)
+        let v1 = "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);\n" + StoreSchema.v1 + """
+            INSERT INTO grdb_migrations VALUES ('v1-initial-schema');
+            INSERT INTO run VALUES (1, 'old', 'erm', 'main', 0, 'tiny', '{}', 'abc', '{}', 'finished', NULL, NULL,
+                                    '2024-01-01 00:00:00.000', NULL);
+            INSERT INTO compute_entry VALUES (1, 'train', 10, 60, 70, 70, 5, 0, 1.5, 0.5, 3, 96, 40, 32);
+            """
+        guard try Self.sqlite3(path, v1, readOnly: false) != nil else { return }
+        #expect(throws: StoreError.outdatedSchema(path: path, missingMigrations: ["v2-ledger-time-split"])) {
+            try RunStore.open(directory: directory.path, access: .readOnly)
+        }
+        let store = try RunStore.open(directory: directory.path)
+        #expect(try store.appliedMigrations() == RunStore.knownMigrations)
+        let entry = try #require(try store.ledger(run: RunID(1)).first)
+        #expect(entry.countedTrainingFLOPs == 70 && entry.tokensWithPadding == 96 && entry.trainingWallSeconds == 1.5)
+        #expect(entry.phaseWallSeconds == nil && entry.evaluationTokensWithPadding == nil && entry.dataPreparationWallSeconds == nil)
     }
 }

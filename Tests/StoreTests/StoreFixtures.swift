@@ -42,6 +42,21 @@ enum StoreFixtures {
     }
 
     /// Locates an executable on PATH (for `sqlite3`, `chattr`); nil if absent.
+    /// The `sqlite3` command is there (scripts/install-deps.sh installs it), or CI requires it: for `.enabled(if:)`.
+    static var sqlite3IsAvailable: Bool { executable("sqlite3") != nil || SharedData.isRequired }
+    static let sqlite3SkipMessage = "the sqlite3 command is not installed (scripts/install-deps.sh installs it): test skipped"
+
+    /// The path of a command the test needs, or an error saying it is missing.
+    static func requireExecutable(_ name: String) throws -> String {
+        guard let path = executable(name) else { throw MissingCommand(name: name) }
+        return path
+    }
+
+    struct MissingCommand: Error, CustomStringConvertible {
+        let name: String
+        var description: String { "the \(name) command is not installed (scripts/install-deps.sh installs it)" }
+    }
+
     static func executable(_ name: String) -> String? {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         return paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }

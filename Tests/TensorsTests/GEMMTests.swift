@@ -41,5 +41,18 @@ func gemmPanelsTileTheRows(m: Int) {
     #expect(panels.allSatisfy { $0.lowerBound % 16 == 0 })
     #expect(panels.dropLast().allSatisfy { $0.count >= GEMMPanels.minimumRows })
     #expect(panels.count <= GEMMPanels.maximumPanels)
-    #expect(GEMMPanels.rowRanges(m: 4096, n: 384, k: 384).map(\.count) == Array(repeating: 256, count: 16))
+    #expect(GEMMPanels.rowRanges(m: 4096, n: 384, k: 384).map(\.count) == Array(repeating: 512, count: 8))
+}
+
+/// The k-chunks of a weight gradient tile 0..<k in order, at least `minimumChunk` long (but the last), at most
+/// `maximumPanels` of them; a MiniLM batch (k = 32 × 128) gives 8 × 512, a short one a single chunk.
+@Test(arguments: [1, 511, 1023, 1024, 1500, 4096, 10_000])
+func reductionChunksTileTheTokens(k: Int) {
+    let chunks = GEMMPanels.reductionChunks(m: 384, n: 384, k: k)
+    #expect(chunks.first?.lowerBound == 0 && chunks.last?.upperBound == k)
+    for (p, q) in zip(chunks, chunks.dropFirst()) { #expect(p.upperBound == q.lowerBound) }
+    #expect(chunks.dropLast().allSatisfy { $0.count >= GEMMPanels.minimumChunk })
+    #expect(chunks.count <= GEMMPanels.maximumPanels)
+    #expect(GEMMPanels.reductionChunks(m: 384, n: 384, k: 4096).map(\.count) == Array(repeating: 512, count: 8))
+    #expect(GEMMPanels.reductionChunks(m: 384, n: 384, k: 1000).count == 1)
 }

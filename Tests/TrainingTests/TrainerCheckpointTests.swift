@@ -15,30 +15,30 @@ struct TrainerCheckpointTests {
     /// 17 updates of batch 8 over 45 examples: passes of 6 batches (the last of 5 examples), evaluations at
     /// 4, 8, 12, 16 and 17, a partial third pass.
     func makeTrainer(seed: UInt64 = 5, learningRate: Double = 0.05, modelSeed: UInt64 = 1,
-                     examples: [EncodedExample] = Self.examples) throws -> Trainer {
+                     examples: [EncodedExample] = Self.examples, batching: TrainingBatching = .random) throws -> Trainer {
         let model = MeanEmbeddingClassifier(vocabulary: 30, channels: 8, labels: 3, seed: modelSeed)
         let configuration = TrainingConfiguration(
             maxSteps: 17, batchSize: 8, learningRate: learningRate, warmupRate: 0.2,
-            adam: AdamWHyperparameters(weightDecay: 0.01), maxGradNorm: 1.0, evalInterval: 4)
+            adam: AdamWHyperparameters(weightDecay: 0.01), maxGradNorm: 1.0, evalInterval: 4, batching: batching)
         return try Trainer(model: model, examples: examples, configuration: configuration, random: SeededRandom(seed: seed))
     }
 
-    func uninterrupted() throws -> (Trainer, RecordingObserver, TrainingOutcome) {
-        let trainer = try makeTrainer()
+    func uninterrupted(batching: TrainingBatching = .random) throws -> (Trainer, RecordingObserver, TrainingOutcome) {
+        let trainer = try makeTrainer(batching: batching)
         let observer = RecordingObserver()
         observer.evaluationSet = Self.heldOut
         let outcome = try trainer.run(observer: observer)
         return (trainer, observer, outcome)
     }
 
-    @Test("resume after a crash is bit-identical, from mid-epoch, an epoch boundary, an evaluation step and the end",
-          arguments: [1, 3, 6, 8, 16, 17])
-    func resumeBitIdentical(savedAt k: Int) throws {
-        let (reference, full, fullOutcome) = try uninterrupted()
+    @Test("resume after a crash is bit-identical, from mid-epoch, an epoch boundary, an evaluation step and the end, with random and length-grouped batches",
+          arguments: [1, 3, 6, 8, 16, 17], [TrainingBatching.random, .lengthGrouped(megaBatchMult: 2)])
+    func resumeBitIdentical(savedAt k: Int, batching: TrainingBatching) throws {
+        let (reference, full, fullOutcome) = try uninterrupted(batching: batching)
         let path = try PackagePaths.temporaryDirectory().appendingPathComponent("run.safetensors").path
 
         // First life: checkpoint after update k, crash two updates later (or finish).
-        let first = try makeTrainer()
+        let first = try makeTrainer(batching: batching)
         let before = RecordingObserver()
         before.evaluationSet = Self.heldOut
         before.checkpoint = (k, path)
@@ -50,7 +50,7 @@ struct TrainerCheckpointTests {
         }
 
         // Second life: a fresh model (other initial weights) and optimizer, restored from the file.
-        let second = try makeTrainer(modelSeed: 99)
+        let second = try makeTrainer(modelSeed: 99, batching: batching)
         let metadata = try second.restore(fromCheckpoint: path)
         #expect(metadata["note"] == "test")
         #expect(second.position.completedSteps == k)
@@ -97,6 +97,7 @@ struct TrainerCheckpointTests {
         }
         #expect(field(try makeTrainer(seed: 6)) == "seed")
         #expect(field(try makeTrainer(learningRate: 0.04)) == "training_configuration")
+        #expect(field(try makeTrainer(batching: .lengthGrouped(megaBatchMult: 2))) == "training_configuration")
         var shifted = Self.examples
         shifted[10].label = (shifted[10].label + 1) % 3
         let otherData = try makeTrainer(examples: shifted)

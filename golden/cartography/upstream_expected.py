@@ -1,7 +1,7 @@
 """Expected values for the upstream interoperability tests, computed from allenai/cartography's own sample files
 (which ftft never commits; extract them with golden/cartography/fetch-upstream.sh).
 
-Usage: FTFT_GOLDEN_VENV=/work/venv-golden; $FTFT_GOLDEN_VENV/bin/python golden/cartography/upstream_expected.py <dest>
+Usage: $FTFT_GOLDEN_VENV/bin/python golden/cartography/upstream_expected.py <dest>  (a venv from golden/requirements.txt)
 Writes golden/cartography/upstream_expected.json (derived figures only: hashes, counts, sums, per-record
 statistics; floats as decimal strings) and records it in golden/manifest.json. method.md §9.2-9.3 lists the checks; every number here is
 recomputed from the files, none is copied from there.

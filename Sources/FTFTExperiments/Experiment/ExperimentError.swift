@@ -29,6 +29,9 @@ public enum ExperimentError: UserFacingError, Equatable {
     case externalReference(file: String, line: Int?, reason: String)
     /// A run id that the store does not hold (`known`: the ids it does hold).
     case noSuchRun(store: String, run: Int64, known: [Int64])
+    /// A run's FLOPs counted at the GEMM wrapper differ from the exact count of its padded batches
+    /// (`BertFLOPs.trainingFLOPs`): the compute ledger would be wrong, so the run fails.
+    case computeMismatch(run: String, countedTrainingFLOPs: Int64, exactTrainingFLOPs: Int64)
 
     public var description: String {
         func place(_ file: String, _ path: String, _ line: Int?) -> String {
@@ -60,6 +63,8 @@ public enum ExperimentError: UserFacingError, Equatable {
         case .noSuchRun(let store, let run, let known):
             let held = known.isEmpty ? "it holds no runs" : "its runs are " + Self.ranges(known)
             return "\(store): there is no run \(run); \(held) (`ftft runs <experiment folder>` lists them)"
+        case .computeMismatch(let run, let counted, let exact):
+            return "\(run): \(counted) training FLOPs counted at the GEMM wrapper, but the exact count of its batches is \(exact)"
         }
     }
 
@@ -83,7 +88,7 @@ public enum ExperimentError: UserFacingError, Equatable {
     /// a run-time failure.
     public var exitStatus: ExitStatus {
         switch self {
-        case .unavailable, .inconsistentStore: return .failure
+        case .unavailable, .inconsistentStore, .computeMismatch: return .failure
         default: return .badInput
         }
     }

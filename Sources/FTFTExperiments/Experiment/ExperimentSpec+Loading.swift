@@ -8,7 +8,8 @@ import Yams
 // error naming its path and line, with a "did you mean" (`KeySuggestion`). Relative paths are relative to the
 // experiment file's folder.
 extension ExperimentSpec {
-    /// Reads and validates an experiment file. Every error names the file, the key path and the line.
+    /// Reads and validates an experiment file (YAML, or a resolved experiment written by `ftft submit slurm`,
+    /// `ResolvedExperiment`). Every error names the file, the key path and the line.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ExperimentSpec {
         let data: Data
         do {
@@ -16,6 +17,7 @@ extension ExperimentSpec {
         } catch {
             throw ExperimentError.unreadableFile(file: path, reason: "cannot read it (\(error.localizedDescription))")
         }
+        if let resolved = try ResolvedExperiment.experiment(from: data, file: path) { return resolved }
         guard let text = String(validating: data, as: UTF8.self) else {
             // Name the first line that is not UTF-8 (Foundation's own message says only "not in the correct format").
             var line = 1

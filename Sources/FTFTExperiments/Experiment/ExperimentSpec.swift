@@ -1,4 +1,6 @@
+import FTFTCartography
 import FTFTData
+import FTFTTraining
 
 /// A whole experiment as an experiment file describes it (see `ExperimentSpec.load(path:)` for the file format
 /// and `experiments/*.yaml` for examples): one task, the models, one training recipe, the methods to compare
@@ -144,11 +146,65 @@ public struct TrainingSpec: Sendable, Equatable, Codable {
     public var warmupRate: Double
     /// Evaluate (and checkpoint) every this many updates and at the last one.
     public var evalInterval: Int
-    public var evalBatchSize: Int
+    /// At most this many examples per evaluation batch (nil: bounded by `evalBatchTokens` only).
+    public var evalBatchSize: Int?
+    /// At most this many padded tokens (B·T) per evaluation batch (nil: bounded by `evalBatchSize` only).
+    public var evalBatchTokens: Int? = EvaluationBatching.standard.maxTokens
+    /// Evaluation sets batched in length order (ftft's default) or in data-set order (FTFT's loop).
+    public var evalOrder: EvaluationBatching.Order = .length
+    /// How training batches are formed (random, FTFT's, unless told; or length-grouped).
+    public var batching: TrainingBatching = .random
+    /// Which sets are evaluated at which checkpoints (`reported` unless told; see `EvaluationPolicy`).
+    public var evaluation: EvaluationPolicy = .reported
     public var adamEpsilon: Double
     public var weightDecay: Double
     /// nil turns clipping off.
     public var maxGradNorm: Double?
+
+    public init(maxSteps: Int, batchSize: Int, warmupRate: Double, evalInterval: Int, evalBatchSize: Int?,
+                evalBatchTokens: Int? = EvaluationBatching.standard.maxTokens, evalOrder: EvaluationBatching.Order = .length,
+                batching: TrainingBatching = .random, evaluation: EvaluationPolicy = .reported, adamEpsilon: Double,
+                weightDecay: Double, maxGradNorm: Double?) {
+        self.maxSteps = maxSteps
+        self.batchSize = batchSize
+        self.warmupRate = warmupRate
+        self.evalInterval = evalInterval
+        self.evalBatchSize = evalBatchSize
+        self.evalBatchTokens = evalBatchTokens
+        self.evalOrder = evalOrder
+        self.batching = batching
+        self.evaluation = evaluation
+        self.adamEpsilon = adamEpsilon
+        self.weightDecay = weightDecay
+        self.maxGradNorm = maxGradNorm
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case maxSteps, batchSize, warmupRate, evalInterval, evalBatchSize, evalBatchTokens, evalOrder, batching, evaluation
+        case adamEpsilon, weightDecay, maxGradNorm
+    }
+
+    /// Reads experiment.json / manifest.json; a file written before a key existed gets what ftft did then
+    /// (evaluation of every set at every checkpoint, in data-set order, random batches).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        maxSteps = try c.decode(Int.self, forKey: .maxSteps)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        warmupRate = try c.decode(Double.self, forKey: .warmupRate)
+        evalInterval = try c.decode(Int.self, forKey: .evalInterval)
+        evalBatchSize = try c.decodeIfPresent(Int.self, forKey: .evalBatchSize)
+        evalBatchTokens = try c.decodeIfPresent(Int.self, forKey: .evalBatchTokens)
+        evalOrder = try c.decodeIfPresent(EvaluationBatching.Order.self, forKey: .evalOrder) ?? .dataSet
+        batching = try c.decodeIfPresent(TrainingBatching.self, forKey: .batching) ?? .random
+        evaluation = try c.decodeIfPresent(EvaluationPolicy.self, forKey: .evaluation) ?? .everyCheckpoint
+        adamEpsilon = try c.decode(Double.self, forKey: .adamEpsilon)
+        weightDecay = try c.decode(Double.self, forKey: .weightDecay)
+        maxGradNorm = try c.decodeIfPresent(Double.self, forKey: .maxGradNorm)
+    }
+
+    public var evaluationBatching: EvaluationBatching {
+        EvaluationBatching(order: evalOrder, maxExamples: evalBatchSize, maxTokens: evalBatchTokens)
+    }
 }
 
 /// One row of the comparison.
@@ -168,12 +224,12 @@ public struct MethodSpec: Sendable, Equatable, Codable {
     /// The reference model (dm, ftft).
     public var reference: String?
     /// Data-map region (dm, ftft): ambiguous, hard or easy.
-    public var mode: String
+    public var mode: SelectionMode
     /// Fraction of the training set selected (dm, ftft, random_dm).
     public var rate: Double
     /// Counting rule: ftft (strict float32 quantile; floor(rate·N) for random_dm), exact (round(rate·N)) or
     /// cartography (int(rate'·N)+1; int(rate·N) for random_dm).
-    public var rule: String
+    public var rule: SelectionRule
     /// Variability's degrees of freedom for the data map (FTFT: 1).
     public var ddof: Int
     /// Early-stopping patience in checkpoints (erm_es, ftft).

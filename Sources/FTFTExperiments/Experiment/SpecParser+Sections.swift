@@ -1,5 +1,7 @@
 import Foundation
+import FTFTCartography
 import FTFTData
+import FTFTTraining
 
 // The `models`, `training` and `methods` sections of an experiment file (see ExperimentSpec+Loading.swift for
 // the whole schema).
@@ -74,11 +76,46 @@ extension SpecParser {
             guard positive ? x > 0 : x >= 0 else { throw v.outOfRange("must be \(positive ? "positive" : "at least 0") (got \(x))") }
             return x
         }
+        /// A positive integer, or null for "no limit" (absent: `value`).
+        func limit(_ key: String, default value: Int?) throws -> Int? {
+            guard m.has(key) else { return value }
+            guard let v = m.optional(key) else { return nil }
+            note(v)
+            let n = try v.int()
+            guard n >= 1 else { throw v.outOfRange("must be at least 1, or null for no limit (got \(n))") }
+            return n
+        }
+        let evalBatchSize = try limit("eval_batch_size", default: nil)
+        let evalBatchTokens = try limit("eval_batch_tokens", default: EvaluationBatching.standard.maxTokens)
+        if evalBatchSize == nil && evalBatchTokens == nil {
+            throw ExperimentError.invalidValue(file: file, path: YAMLMapping.join(m.path, "eval_batch_tokens"), line: m.line,
+                                               reason: "evaluation batches need a bound: give eval_batch_size or eval_batch_tokens a number")
+        }
+        let evalOrder = try m.optional("eval_order").map { v in
+            EvaluationBatching.Order(rawValue: try v.choice(EvaluationBatching.Order.allCases.map(\.rawValue))) ?? .length
+        } ?? .length
+        let evaluation = try m.optional("evaluation").map { v in
+            EvaluationPolicy(rawValue: try v.choice(EvaluationPolicy.allCases.map(\.rawValue))) ?? .reported
+        } ?? .reported
+        var batching = TrainingBatching.random
+        let batchingValue = m.optional("batching")
+        if let batchingValue, try batchingValue.choice(["random", "length_grouped"]) == "length_grouped" {
+            batching = .lengthGrouped(megaBatchMult: TrainingBatching.defaultMegaBatchMult)
+        }
+        if let v = m.optional("mega_batch_mult") {
+            guard case .lengthGrouped = batching else {
+                throw v.invalid("only with batching: length_grouped (the number of batches sorted together)")
+            }
+            let k = try v.int()
+            guard k >= 1 else { throw v.outOfRange("must be at least 1 (got \(k))") }
+            batching = .lengthGrouped(megaBatchMult: k)
+        }
         let spec = TrainingSpec(
             maxSteps: try int("max_steps", default: nil, minimum: 1), batchSize: try int("batch_size", default: 32, minimum: 1),
             warmupRate: try real("warmup_rate", default: 0.1, positive: false),
             evalInterval: try int("eval_interval", default: nil, minimum: 1),
-            evalBatchSize: try int("eval_batch_size", default: 64, minimum: 1),
+            evalBatchSize: evalBatchSize, evalBatchTokens: evalBatchTokens, evalOrder: evalOrder, batching: batching,
+            evaluation: evaluation,
             adamEpsilon: try real("adam_eps", default: 1e-6, positive: true),
             weightDecay: try real("weight_decay", default: 0, positive: false),
             maxGradNorm: m.has("max_grad_norm") ? try m.optional("max_grad_norm").map { v in
@@ -100,8 +137,8 @@ extension SpecParser {
         let label = try m.optional("label")?.string() ?? kind.rawValue
         let model = try m.required("model")
         note(model)
-        var spec = MethodSpec(label: label, kind: kind, model: try model.string(), reference: nil, mode: "ambiguous",
-                              rate: 0.33, rule: "ftft", ddof: 1, patience: nil)
+        var spec = MethodSpec(label: label, kind: kind, model: try model.string(), reference: nil, mode: .ambiguous,
+                              rate: 0.33, rule: .ftft, ddof: 1, patience: nil)
         func reject(_ key: String, _ reason: String) throws {
             if m.has(key) {
                 throw ExperimentError.invalidValue(file: file, path: YAMLMapping.join(m.path, key), line: m.line, reason: reason)
@@ -129,7 +166,7 @@ extension SpecParser {
                 note(v)
                 spec.referenceDynamics = resolve(try v.string())
             }
-            if let v = m.optional("mode") { spec.mode = try v.choice(["ambiguous", "hard", "easy"]) }
+            if let v = m.optional("mode") { spec.mode = try v.oneOf([SelectionMode.ambiguous, .hardToLearn, .easy]) }
             if let v = m.optional("ddof") {
                 spec.ddof = try v.int()
                 guard spec.ddof == 0 || spec.ddof == 1 else { throw v.outOfRange("ddof must be 0 or 1 (got \(spec.ddof))") }
@@ -144,7 +181,7 @@ extension SpecParser {
                 spec.rate = try v.double()
                 guard spec.rate > 0, spec.rate < 1 else { throw v.outOfRange("the rate must be in (0, 1) (got \(spec.rate))") }
             }
-            if let v = m.optional("rule") { spec.rule = try v.choice(["ftft", "exact", "cartography"]) }
+            if let v = m.optional("rule") { spec.rule = try v.oneOf([SelectionRule.ftft, .exact, .cartography]) }
         } else {
             for key in ["rate", "rule"] { try reject(key, "only for methods dm, random_dm and ftft, not \(kind.rawValue)") }
         }

@@ -151,4 +151,13 @@ struct YAMLValue {
         guard choices.contains(text) else { throw invalid("\"\(text)\" is not one of \(choices.joined(separator: ", "))") }
         return text
     }
+
+    /// One of `choices`, by raw value (an enum of the vocabulary the value belongs to).
+    func oneOf<Value: RawRepresentable>(_ choices: [Value]) throws -> Value where Value.RawValue == String {
+        let text = try string()
+        guard let value = choices.first(where: { $0.rawValue == text }) else {
+            throw invalid("\"\(text)\" is not one of \(choices.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
 }

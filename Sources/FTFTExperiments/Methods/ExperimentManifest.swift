@@ -29,10 +29,27 @@ public struct ExperimentManifest: Codable, Sendable, Equatable {
         public var externalReference: ExternalReference?
     }
 
+    /// A method row with a seed that has no results yet (`ftft merge` of a partly finished experiment).
+    public struct Missing: Codable, Sendable, Equatable {
+        public var label: String
+        public var seed: UInt64
+        /// Which run is missing and where it stands, e.g. "run 123 (DM tiny→large): failed at step 40 (shards/123.sqlite)".
+        public var reason: String
+    }
+
     public var spec: ExperimentSpec
     /// N: the training set's size after any sampling.
     public var trainingExamples: Int?
     public var entries: [Entry]
+    /// Rows without results (absent from the file when there are none).
+    public var missing: [Missing]?
+
+    public init(spec: ExperimentSpec, trainingExamples: Int?, entries: [Entry], missing: [Missing]? = nil) {
+        self.spec = spec
+        self.trainingExamples = trainingExamples
+        self.entries = entries
+        self.missing = missing
+    }
 
     public func entry(label: String, seed: UInt64) -> Entry? { entries.first { $0.label == label && $0.seed == seed } }
 

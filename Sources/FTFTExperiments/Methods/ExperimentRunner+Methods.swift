@@ -63,11 +63,14 @@ extension ExperimentRunner {
         let description = PhaseDescription(title: title, seed: seed, model: model, role: role,
                                            maxSteps: configuration.training.maxSteps, trainingExamples: examples.count,
                                            batchSize: configuration.training.batchSize)
-        let request = PhaseRunner.Request(phase: description, method: method, role: role, recipe: recipe,
+        var request = PhaseRunner.Request(phase: description, method: method, role: role, recipe: recipe,
                                           configuration: configuration, examples: examples, ids: trainIDs,
                                           suite: try suite(recipe), referenceRun: referenceRun, keep: keep,
-                                          labelNames: task.definition.labelNames)
-        return try phaseRunner.run(request).run
+                                          labelNames: task.definition.labelNames, policy: spec.training.evaluation)
+        request.preparationSeconds = pendingPreparationSeconds
+        let outcome = try phaseRunner.run(request)
+        if !outcome.reused { pendingPreparationSeconds = 0 }
+        return outcome.run
     }
 
     /// One method with one seed.
@@ -84,12 +87,12 @@ extension ExperimentRunner {
                                       subset: nil, patience: method.patience, referenceRun: nil, keep: keep).rawValue
         case .randomDM:
             let n = task.train.count
-            let indices = try SubsetSelection.randomIndices(count: n, rate: method.rate, rule: method.rule, seed: seed)
+            let indices = SubsetSelection.randomIndices(count: n, rate: method.rate, rule: method.rule, seed: seed)
             events(.selected(title: method.label, seed: seed, count: indices.count, pool: n))
             let identity = try subsetIdentity(method, seed: seed)
             let main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
                                  subset: identity.map { ($0, indices) }, patience: nil, referenceRun: nil, keep: keep)
-            let spec = SelectionSpec(mode: "random", rate: method.rate, rule: method.rule, seed: seed)
+            let spec = SelectionSpec(mode: .random, rate: method.rate, rule: method.rule, seed: seed)
             if try store.selection(run: main, spec: spec, dataMap: nil) == nil {
                 try store.saveSelection(run: main, dataMap: nil, spec: spec, poolCount: n, exampleIndices: indices,
                                         exampleIDs: indices.map { task.train.examples[$0].id })
@@ -110,8 +113,11 @@ extension ExperimentRunner {
                 throw ExperimentError.unavailable(what: method.label, reason: "no reference model")
             }
             let reference = try erm(model: referenceModel, seed: seed, role: .reference)
-            let selection = try SubsetSelection.fromDataMap(store: store, reference: reference, train: task.train,
-                                                            method: method, threads: spec.threads)
+            let selection = try preparing {
+                try SubsetSelection.fromDataMap(store: store, dynamicsFrom: dependencyStore ?? store,
+                                                reference: reference, train: task.train,
+                                                method: method, threads: spec.threads)
+            }
             events(.selected(title: method.label, seed: seed, count: selection.indices.count, pool: selection.pool))
             let identity = try subsetIdentity(method, seed: seed)
             let main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
@@ -130,6 +136,7 @@ extension ExperimentRunner {
     func postHocCounterpart(_ method: MethodSpec, seed: UInt64) throws -> RunID? {
         guard method.isEarlyStopped else { return nil }
         let full = try configuration(model: method.model, seed: seed, subset: try subsetIdentity(method, seed: seed), patience: nil)
-        return try phaseRunner.finishedRun(sha: try full.sha256())?.id
+        // Only its criterion at every checkpoint is needed, which every evaluation policy records.
+        return try phaseRunner.finishedRun(sha: try full.sha256(), policy: .reported)?.id
     }
 }

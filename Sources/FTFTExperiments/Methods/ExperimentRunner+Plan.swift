@@ -7,13 +7,11 @@ extension ExperimentRunner {
         var rows: [[String]] = []
         func status(_ configuration: RunConfiguration) throws -> String {
             let sha = try configuration.sha256()
-            if let run = try phaseRunner.finishedRun(sha: sha) { return "reuse \(run.id)" }
-            for state in [RunStatus.interrupted, .running, .failed] {
-                for role in RunRole.allCases {
-                    if let run = try store.findRun(configurationSHA256: sha, role: role, status: state) {
-                        return "resume \(run.id) (\(state.rawValue))"
-                    }
-                }
+            let policy = spec.training.evaluation
+            if let run = try phaseRunner.finishedRun(sha: sha, policy: policy) { return "reuse \(run.id)" }
+            if let (run, restart) = try phaseRunner.runToContinue(sha: sha, policy: policy) {
+                return restart ? "train again \(run.id) (recorded with evaluation: \(PhaseRunner.policy(of: run).rawValue))"
+                    : "resume \(run.id) (\(run.status.rawValue))"
             }
             return "train"
         }

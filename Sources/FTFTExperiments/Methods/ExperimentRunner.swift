@@ -1,4 +1,5 @@
 import Foundation
+import FTFTBuildInfo
 import FTFTData
 import FTFTEncoder
 import FTFTStore
@@ -13,7 +14,13 @@ public final class ExperimentRunner {
     public let spec: ExperimentSpec
     /// `<output>/<experiment>`.
     public let directory: String
-    public let store: RunStore
+    /// Where runs are recorded: the experiment's store, or a shard (`ftft run --only`, see `runPlanned`).
+    public internal(set) var store: RunStore
+    /// Where the finished runs a shard's run depends on are read from (read-only; nil: `store`).
+    var dependencyStore: RunStore?
+    /// Asked between updates; a non-nil answer (the signal's name) checkpoints the run and stops it as interrupted
+    /// (`PipelineStop`), so that it resumes bit-exactly later. Set by the command line for SIGUSR1/SIGTERM.
+    public var stopRequest: (@Sendable () -> String?)?
     public let task: PreparedTask
     let events: (PipelineEvent) -> Void
     let specFile: String?
@@ -26,17 +33,23 @@ public final class ExperimentRunner {
     private var encodedTrain: [String: [EncodedExample]] = [:]
     private var externalSubsets: [String: ExternalSubset] = [:]
     let trainIDs: [Int: String]
+    /// Data preparation done in this process and not yet charged to a run (see `PhaseTimes`): loading the task
+    /// and models, tokenizing, selecting. The next run trained takes it.
+    var pendingPreparationSeconds = 0.0
 
     /// Loads the data and the models' tokenizers and weights' hashes, checks what depends on the data (enough
     /// complete epochs for a data map, a non-empty subset), and opens the store — all before any training.
     /// - Parameter storeOptions: how the run store is opened (e.g. a size quota, `ftft run --max-store-bytes`).
+    /// - Parameter readOnly: plan without writing: the store is opened read-only (an empty one in memory when
+    ///   there is none yet), and nothing is created on disk.
     public init(spec: ExperimentSpec, outputDirectory: String, specFile: String? = nil,
-                storeOptions: RunStore.Options = RunStore.Options(),
+                storeOptions: RunStore.Options = RunStore.Options(), readOnly: Bool = false,
                 events: @escaping (PipelineEvent) -> Void = { _ in }) throws {
         self.spec = spec
         self.specFile = specFile
         self.events = events
         directory = URL(fileURLWithPath: outputDirectory).appendingPathComponent(spec.name).path
+        let loading = ContinuousClock.now
         task = try PreparedTask(spec: spec.task)
         trainIDs = Dictionary(uniqueKeysWithValues: task.train.examples.enumerated().map { ($0, $1.id) })
         for model in spec.models {
@@ -49,8 +62,22 @@ public final class ExperimentRunner {
         for method in spec.methods where method.hasExternalReference {
             external[method.label] = try ExternalSubset.load(method, train: task.train, threads: spec.threads)
         }
-        store = try RunStore.open(directory: directory, access: .readWrite, options: storeOptions)
         externalSubsets = external
+        pendingPreparationSeconds = wallSeconds(since: loading)
+        if !readOnly {
+            store = try RunStore.open(directory: directory, access: .readWrite, options: storeOptions)
+        } else if FileManager.default.fileExists(atPath: RunStore.databasePath(directory: directory)) {
+            store = try RunStore.open(directory: directory, access: .readOnly, options: storeOptions)
+        } else {
+            store = try RunStore.inMemory()
+        }
+    }
+
+    /// Runs data preparation, charging its wall time to the next run trained.
+    func preparing<R>(_ body: () throws -> R) rethrows -> R {
+        let start = ContinuousClock.now
+        defer { pendingPreparationSeconds += wallSeconds(since: start) }
+        return try body()
     }
 
     func recipe(_ name: String) throws -> ModelRecipe {
@@ -88,14 +115,17 @@ public final class ExperimentRunner {
 
     func trainExamples(_ recipe: ModelRecipe) throws -> [EncodedExample] {
         if let cached = encodedTrain[recipe.encoder.identity] { return cached }
-        let encoded = try recipe.encoder.encode(task.train, maxLength: spec.task.maxLength)
+        let encoded = try preparing { try recipe.encoder.encode(task.train, maxLength: spec.task.maxLength) }
         encodedTrain[recipe.encoder.identity] = encoded
         return encoded
     }
 
     func suite(_ recipe: ModelRecipe) throws -> EvaluationSuite {
         if let cached = suites[recipe.encoder.identity] { return cached }
-        let suite = try EvaluationSuite(task: task, encoder: recipe.encoder, maxLength: spec.task.maxLength)
+        let suite = try preparing {
+            try EvaluationSuite(task: task, encoder: recipe.encoder, maxLength: spec.task.maxLength,
+                                batching: spec.training.evaluationBatching)
+        }
         suites[recipe.encoder.identity] = suite
         return suite
     }
@@ -107,28 +137,29 @@ public final class ExperimentRunner {
         return TrainingConfiguration(
             maxSteps: t.maxSteps, batchSize: t.batchSize, learningRate: recipe.spec.learningRate, warmupRate: t.warmupRate,
             adam: AdamWHyperparameters(epsilon: t.adamEpsilon, weightDecay: t.weightDecay), maxGradNorm: t.maxGradNorm,
-            evalInterval: t.evalInterval, evalBatchSize: t.evalBatchSize, padTokenId: recipe.encoder.padTokenId)
+            evalInterval: t.evalInterval, batching: t.batching, evaluationBatching: t.evaluationBatching,
+            padTokenId: recipe.encoder.padTokenId)
     }
 
     func configuration(model: String, seed: UInt64, subset: SubsetIdentity?, patience: Int?) throws -> RunConfiguration {
         let recipe = try recipe(model)
         return RunConfiguration(task: TaskIdentity(task), model: recipe.identity, tokenizer: recipe.encoder.identity,
                                 numLabels: recipe.config.numLabels, training: trainingConfiguration(recipe), seed: seed,
-                                subset: subset, patience: patience)
+                                subset: subset, patience: patience, kernelPath: kernelPath.rawValue)
     }
 
     func subsetIdentity(_ method: MethodSpec, seed: UInt64) throws -> SubsetIdentity? {
         switch method.kind {
         case .erm, .ermES: return nil
         case .randomDM:
-            return SubsetIdentity(kind: "random", referenceSHA256: nil, mode: "random", rate: method.rate, rule: method.rule,
+            return SubsetIdentity(kind: "random", referenceSHA256: nil, mode: .random, rate: method.rate, rule: method.rule,
                                   ddof: nil, randomSeed: seed)
         case .dm, .ftft:
             if let external = try externalSubset(method) {
-                // The subset itself is the identity (it does not depend on the seed: one subset for every seed).
+                // The subset itself is the identity (it does not depend on the seed: one subset for every seed). With a
+                // subset file, mode and rule are the defaults (the parser rejects them there) and say nothing.
                 return SubsetIdentity(kind: external.record.kind.rawValue, referenceSHA256: external.record.subsetSHA256,
-                                      mode: method.subsetFile == nil ? method.mode : "external", rate: method.rate,
-                                      rule: method.subsetFile == nil ? method.rule : "external",
+                                      mode: method.mode, rate: method.rate, rule: method.rule,
                                       ddof: method.subsetFile == nil ? method.ddof : nil, randomSeed: nil)
             }
             let reference = try configuration(model: method.reference ?? "", seed: seed, subset: nil, patience: nil)
@@ -142,12 +173,12 @@ public final class ExperimentRunner {
                       operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString,
                       blasConfiguration: BLASRuntime.configuration, blasCoreName: BLASRuntime.coreName,
                       blasBuild: BLASRuntime.build, threads: spec.threads,
-                      dataFiles: task.fileSHA256, gitCommit: RunProvenance.gitCommit(), experimentFile: specFile)
+                      dataFiles: task.fileSHA256, gitCommit: BuildInfo.gitCommit, experimentFile: specFile)
     }
 
     var phaseRunner: PhaseRunner {
         PhaseRunner(store: store, experimentDirectory: directory, experiment: spec.name, threads: spec.threads,
                     keepCheckpoints: spec.keepCheckpoints, storeLogits: spec.storeLogits, provenance: provenance,
-                    kernelPath: kernelPath, interruptAfterStep: interruptAfterStep, events: events)
+                    kernelPath: kernelPath, interruptAfterStep: interruptAfterStep, stopRequest: stopRequest, events: events)
     }
 }

@@ -50,6 +50,7 @@ extension ExperimentReport {
         }
         page += "<h2>Compute ledger (training GFLOP, main + reference)</h2>\n" + results.ledgerTable().html
         page += learningCurves()
+        page += "<h2>Where the time goes (each run once)</h2>\n" + results.timeSplitTable().html
         page += try dataMapSection(store: store)
         return page + "</body></html>\n"
     }
@@ -62,15 +63,13 @@ extension ExperimentReport {
         for method in results.methods where method.method.usesReference {
             guard let seedResult = method.seeds.first(where: { $0.seed == seed }), let reference = seedResult.reference?.run,
                   shown.insert(reference.rawValue).inserted else { continue }
-            guard let stored = try store.dataMaps(run: reference).first(where: { $0.options.ddof == method.method.ddof })
-                    ?? store.dataMaps(run: reference).first else { continue }
-            let e = stored.entries
-            let map = try DataMap(exampleIDs: e.exampleIDs, goldLabels: nil, epochCount: stored.options.epochsUsed,
-                                  confidence: e.confidence, variability: e.variability.map { $0.isNaN ? 0 : $0 },
-                                  correctness: e.correctness, forgetfulness: e.forgetfulness,
-                                  options: FTFTCartography.DataMapOptions(variabilityDDOF: stored.options.ddof), ftft: nil)
-            let title = "\(method.method.reference ?? "reference") data map (\(reference), seed \(seed), \(stored.options.epochsUsed) epochs, ddof \(stored.options.ddof))"
-            figures.append("<figure>" + DataMapPlot.svg(map, options: DataMapPlot.Options(title: title)) + "</figure>")
+            let maps = try store.dataMaps(run: reference)
+            guard let stored = maps.first(where: { $0.map.options.variabilityDDOF == method.method.ddof }) ?? maps.first else {
+                continue
+            }
+            let epochs = stored.map.epochCount.map { "\($0) epochs" } ?? "epochs unknown"
+            let title = "\(method.method.reference ?? "reference") data map (\(reference), seed \(seed), \(epochs), ddof \(stored.map.options.variabilityDDOF))"
+            figures.append("<figure>" + DataMapPlot.svg(stored.map, options: DataMapPlot.Options(title: title)) + "</figure>")
         }
         guard !figures.isEmpty else { return "" }
         return "<h2>Data maps of the reference runs</h2>\n<div class=\"maps\">\n" + figures.joined(separator: "\n") + "\n</div>\n"

@@ -27,6 +27,8 @@ public struct ExperimentReport {
 
     /// Plain-text tables wrap to at most this many columns.
     public static let plainWidth = 120
+    /// One line per method row and seed without results.
+    var missingLines: [String] { results.missing.map { "\($0.label) (seed \($0.seed)): \($0.reason)" } }
 
     public func markdown() -> String {
         var text = "# \(results.spec.name)\n\n"
@@ -45,7 +47,19 @@ public struct ExperimentReport {
         }
         text += "## Compute ledger (training GFLOP, main + reference)\n\n" + results.ledgerTable().markdown + "\n"
         text += "`precise` is the architecture's exact GEMM count over the padded batches; `6ND` is 6 × non-embedding weights × tokens including padding, which leaves out attention's T² products and the pooler/classifier.\n"
+        text += "\n## Where the time goes (each run once)\n\n" + results.timeSplitTable().markdown + "\n"
+        text += "Shares of each run's end-to-end wall time (summed over the processes that trained it): training updates, evaluations (\(results.spec.training.evaluation.rawValue) policy: \(Self.policyNote(results.spec.training.evaluation))), data preparation (loading, tokenizing, selecting, building the model; work shared by runs is charged to the first run trained after it), checkpoint writes and reads, run-store writes, and the rest (bookkeeping between updates). Padded/real: token slots in the padded batches per real token (training batches: \(results.spec.training.batching.name); evaluation: \(results.spec.training.evalOrder.rawValue) order). `–`: recorded before the split was kept.\n"
+        if !results.missing.isEmpty {
+            text += "\n## Not finished\n\n" + missingLines.map { "- " + $0 }.joined(separator: "\n") + "\n"
+        }
         return text
+    }
+
+    static func policyNote(_ policy: EvaluationPolicy) -> String {
+        switch policy {
+        case .reported: return "the early-stopping sets at every checkpoint, the other sets where a checkpoint can be reported"
+        case .everyCheckpoint: return "every set at every checkpoint"
+        }
     }
 
     /// The comparison and early-stopping tables as plain text, for a terminal.
@@ -57,6 +71,10 @@ public struct ExperimentReport {
             text += "\nOther runs in this store (not in the experiment file):\n" + results.otherRunsTable().plain(maxWidth: Self.plainWidth)
         }
         text += "\n" + TableFormat.wrapped(results.blasLine, width: Self.plainWidth) + "\n"
+        if !results.missing.isEmpty {
+            text += "\nNot finished (\(results.missing.count) of \(results.spec.methods.count * results.spec.seeds.count) method rows):\n"
+                + missingLines.map { "  " + $0 + "\n" }.joined()
+        }
         return text
     }
 }

@@ -120,6 +120,10 @@ public struct ExperimentResults: Sendable {
     public var trainingExamples: Int?
     /// Finished main runs in the store that the experiment file does not use (earlier `ftft train` settings, …).
     public var otherRuns: [OtherRun] = []
+    /// Method rows with seeds that have no results yet, and why.
+    public var missing: [ExperimentManifest.Missing] = []
+    /// Every distinct run of the experiment (main, reference and unit runs are shared), in order of first use.
+    public var runs: [RunLedger] = []
 
     /// The in-distribution validation set's name.
     public var validationName: String { task.validation.name }
@@ -153,8 +157,27 @@ public struct ExperimentResults: Sendable {
             methods.append(MethodResult(method: method, seeds: seeds))
         }
         return ExperimentResults(spec: spec, task: task, methods: methods, directory: directory,
-                                 trainingExamples: manifest.trainingExamples,
-                                 otherRuns: try OtherRun.load(store: store, manifest: manifest, task: task))
+                                 trainingExamples: manifest.trainingExamples, missing: manifest.missing ?? [],
+                                 otherRuns: try OtherRun.load(store: store, manifest: manifest, task: task),
+                                 runs: try distinctRuns(manifest: manifest, store: store))
+    }
+
+    static func distinctRuns(manifest: ExperimentManifest, store: RunStore) throws -> [RunLedger] {
+        var order: [Int64] = [], uses: [Int64: [String]] = [:]
+        func use(_ run: Int64?, _ what: String) {
+            guard let run else { return }
+            if uses[run] == nil { order.append(run) }
+            if !(uses[run]?.contains(what) ?? false) { uses[run, default: []].append(what) }
+        }
+        for e in manifest.entries.sorted(by: { ($0.seed, $0.mainRun) < ($1.seed, $1.mainRun) }) {
+            use(e.referenceRun, "reference of \(e.label)")
+            use(e.mainRun, e.label)
+        }
+        return try order.map { id in
+            let run = RunID(id)
+            return RunLedger(run: run, model: try store.run(run).model, usedBy: uses[id] ?? [],
+                             entry: try RunResults.compute(store: store, run: run))
+        }
     }
 
     static func seedResult(_ entry: ExperimentManifest.Entry, method: MethodSpec, spec: ExperimentSpec, task: TaskDefinition,

@@ -8,22 +8,17 @@ public enum StoreDynamics {
     /// The dynamics recorded in the training pass, or, if the run has none, from end-of-epoch passes.
     public static func trainingDynamics(store: RunStore, run: RunID) throws -> TrainingDynamics {
         _ = try existingRun(store: store, run: run)
-        var mode = DynamicsMode.trainingPass
+        var mode = RecordingMode.trainingPass
         if try store.recordedEpochs(run: run, mode: .trainingPass).isEmpty {
-            guard try !store.recordedEpochs(run: run, mode: .endOfEpochPass).isEmpty else {
+            guard try !store.recordedEpochs(run: run, mode: .epochEndEvaluation).isEmpty else {
                 let status = try store.run(run).status
                 throw ExperimentError.unavailable(
                     what: "training dynamics of \(run)",
                     reason: "the run (\(status.rawValue)) recorded no complete epoch yet: it is a data map's reference run only once it has trained at least one full pass")
             }
-            mode = .endOfEpochPass
+            mode = .epochEndEvaluation
         }
-        let recorded = try store.dynamics(run: run, mode: mode)
-        return try TrainingDynamics(
-            exampleIDs: recorded.exampleIDs, goldLabels: recorded.golds, classCount: recorded.classes,
-            epochCount: recorded.epochs.count, logits: recorded.logits,
-            metadata: DynamicsMetadata(mode: mode == .trainingPass ? .trainingPass : .epochEndEvaluation,
-                                       source: "ftft run store \(store.path), \(run)"))
+        return try store.trainingDynamics(run: run, mode: mode).dynamics
     }
 
     /// The run, or an error naming the store and the runs it holds (`ftft runs` lists them).

@@ -29,13 +29,16 @@ public struct PhaseCompute: Sendable, Equatable, Codable {
     public var tokensWithPadding: Int64 = 0
     public var tokensWithoutPadding: Int64 = 0
     public var preciseTrainingFLOPs: Int64 = 0
-    /// The attention T² part of `preciseTrainingFLOPs`: 12·L·C·Σ B·T².
+    /// The attention T² part of `preciseTrainingFLOPs` (`BertFLOPs.attentionTrainingFLOPs`): 12·L·C·Σ B·T².
     public var attentionTrainingFLOPs: Int64 = 0
     public var countedTrainingFLOPs: Int64 = 0
     public var countedEvaluationFLOPs: Int64 = 0
     public var countedDynamicsPassFLOPs: Int64 = 0
     public var trainingWallSeconds: Double = 0
     public var evaluationWallSeconds: Double = 0
+    /// Padded (Σ B·T) and real tokens of the evaluation batches so far.
+    public var evaluationTokensWithPadding: Int64 = 0
+    public var evaluationTokensWithoutPadding: Int64 = 0
 
     public init(config: BertConfig, totalParameterCount: Int64) {
         parameterCount = BertFLOPs(config: config).kaplanNonEmbeddingParameters
@@ -47,6 +50,14 @@ public struct PhaseCompute: Sendable, Equatable, Codable {
     /// 6·N·D with D = real tokens only.
     public var kaplanTrainingFLOPsUnpadded: Int64 { 6 * parameterCount * tokensWithoutPadding }
 
+    /// Throws `computeMismatch` unless the FLOPs counted at the GEMM wrapper equal the exact count.
+    public func requireCountedEqualsExact(run: String) throws {
+        guard countedTrainingFLOPs == preciseTrainingFLOPs else {
+            throw ExperimentError.computeMismatch(run: run, countedTrainingFLOPs: countedTrainingFLOPs,
+                                                  exactTrainingFLOPs: preciseTrainingFLOPs)
+        }
+    }
+
     /// Adds one training batch of B sequences padded to T, with `realTokens` non-padding tokens.
     public mutating func addTrainingBatch(flops: BertFLOPs, batchSize B: Int, length T: Int, realTokens: Int) {
         steps += 1
@@ -54,7 +65,7 @@ public struct PhaseCompute: Sendable, Equatable, Codable {
         tokensWithPadding += Int64(B * T)
         tokensWithoutPadding += Int64(realTokens)
         preciseTrainingFLOPs += flops.trainingFLOPs(batchSize: B, length: T)
-        attentionTrainingFLOPs += 3 * Int64(flops.config.layers) * 4 * Int64(B) * Int64(T) * Int64(T) * Int64(flops.config.hiddenSize)
+        attentionTrainingFLOPs += flops.attentionTrainingFLOPs(batchSize: B, length: T)
     }
 }
 

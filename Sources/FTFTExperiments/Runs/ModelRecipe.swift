@@ -1,5 +1,7 @@
 import Foundation
+import FTFTData
 import FTFTEncoder
+import FTFTIO
 import FTFTTensors
 
 /// How to make a model of the experiment: its resolved architecture, tokenizer and identity. A fresh model

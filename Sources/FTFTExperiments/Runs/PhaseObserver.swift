@@ -1,5 +1,7 @@
 import Foundation
+import FTFTCartography
 import FTFTEncoder
+import FTFTIO
 import FTFTStore
 import FTFTTraining
 
@@ -13,23 +15,27 @@ struct PhaseState: Codable {
     /// The criterion (mean rounded OOD-dev metric) of each evaluation so far.
     var criteria: [Double] = []
     var compute: PhaseCompute
+    var times = PhaseTimes()
     /// Dynamics of the current, unfinished epoch (appended to the store when the epoch completes).
     var pending = PendingEpoch()
 
     static let metadataKey = "ftft_phase_state"
 }
 
-/// One epoch's training dynamics as they arrive, batch by batch, in processing order.
+/// The rows of the unfinished epoch's training dynamics, in processing order, as a checkpoint keeps them
+/// (`StoreDynamicsRecorder.pendingRows`; recorded again on resume).
 struct PendingEpoch: Codable {
     var epoch = 0
     var exampleIndices: [Int] = []
     var logits: [Float] = []
 }
 
-/// The trainer's observer for one run of the pipeline: records training dynamics per epoch in the store
-/// (one transaction per completed epoch; an incomplete last epoch is dropped, FTFT's rule, method.md §2.1),
-/// evaluates every set at each checkpoint and stores the results, stops live when the early-stopping monitor
-/// says so, tallies the compute ledger batch by batch, and writes a resumable checkpoint after each evaluation.
+/// The trainer's observer for one run of the pipeline: records training dynamics through the store's
+/// `DynamicsRecording` (one transaction per completed epoch; an incomplete last epoch is dropped, FTFT's rule,
+/// method.md §2.1),
+/// evaluates the sets the evaluation policy asks for at each checkpoint and stores the results, stops live when
+/// the early-stopping monitor says so, tallies the compute ledger batch by batch and the time split, and writes a
+/// resumable checkpoint after each evaluation.
 final class PhaseObserver: TrainingObserver {
     let store: RunStore
     let run: RunID
@@ -37,10 +43,10 @@ final class PhaseObserver: TrainingObserver {
     let flops: BertFLOPs
     /// Token count of each training example, by example index.
     let lengths: [Int: Int]
-    /// Id and gold label of each training example, by example index.
-    let ids: [Int: String]
-    let golds: [Int: Int]
+    /// Records the training pass's dynamics (every batch checked against the run's examples).
+    let recorder: StoreDynamicsRecorder
     let keepLogits: Bool
+    let policy: EvaluationPolicy
     let checkpointPath: String
     let events: (PipelineEvent) -> Void
     let phase: PhaseDescription
@@ -49,6 +55,8 @@ final class PhaseObserver: TrainingObserver {
     /// Tests only: throw `PipelineInterruption` right after the checkpoint written at or after this many updates,
     /// as if the process had died there (the run stays resumable from that checkpoint).
     var interruptAfterStep: Int?
+    /// Asked after every update: a signal's name means checkpoint now and stop (`PipelineStop`).
+    var stopRequest: (@Sendable () -> String?)?
     /// Completed steps in the last checkpoint this observer wrote (for the message of a failure).
     private(set) var lastCheckpointStep: Int?
     /// The task's class names, written into checkpoints (`label_names`) so that `ftft predict` names classes.
@@ -56,55 +64,109 @@ final class PhaseObserver: TrainingObserver {
     /// When set (`keep: best`), the weights of each evaluation that improves on every earlier one (strictly, as
     /// early stopping decides) are written here as a Hugging Face `model.safetensors`.
     var bestWeightsPath: String?
+    /// When this process started (or resumed) the run, and the run's wall time in earlier processes.
+    private let segmentStart: ContinuousClock.Instant
+    private let earlierPhaseSeconds: Double
 
     init(store: RunStore, run: RunID, suite: EvaluationSuite, flops: BertFLOPs, examples: [EncodedExample], ids: [Int: String],
-         keepLogits: Bool, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
-         events: @escaping (PipelineEvent) -> Void) {
+         keepLogits: Bool, policy: EvaluationPolicy, checkpointPath: String, phase: PhaseDescription, state: PhaseState,
+         classCount: Int, started: ContinuousClock.Instant = .now, earlierPhaseSeconds: Double = 0,
+         events: @escaping (PipelineEvent) -> Void) throws {
         self.store = store
         self.run = run
         self.suite = suite
         self.flops = flops
-        var lengths: [Int: Int] = [:], golds: [Int: Int] = [:]
-        for e in examples {
-            lengths[e.index] = e.inputIds.count
-            golds[e.index] = Int(e.label)
-        }
+        var lengths: [Int: Int] = [:]
+        for e in examples { lengths[e.index] = e.inputIds.count }
         self.lengths = lengths
-        self.golds = golds
-        self.ids = ids
+        recorder = try StoreDynamicsRecorder(
+            store: store, run: run, mode: .trainingPass, classCount: classCount,
+            examples: try examples.map { e in
+                guard let id = ids[e.index] else {
+                    throw ExperimentError.unavailable(what: "training example \(e.index) of \(run)", reason: "it has no id")
+                }
+                return (e.index, id, Int(e.label))
+            })
         self.keepLogits = keepLogits
+        self.policy = policy
         self.checkpointPath = checkpointPath
         self.phase = phase
         self.state = state
+        segmentStart = started
+        self.earlierPhaseSeconds = earlierPhaseSeconds
         self.events = events
+        // The unfinished epoch's rows the checkpoint kept, recorded again.
+        let pending = state.pending
+        if !pending.exampleIndices.isEmpty {
+            let labels = try pending.exampleIndices.map { index in
+                guard let gold = recorder.goldLabel(ofIndex: index) else {
+                    throw ExperimentError.unavailable(what: checkpointPath, reason: "its pending dynamics name training row \(index), not in this run")
+                }
+                return gold
+            }
+            try recorder.record(epoch: pending.epoch, exampleIndices: pending.exampleIndices, logits: pending.logits, labels: labels)
+        }
+    }
+
+    /// Runs a store write, adding its wall time to the split.
+    func storeWrite<R>(_ body: () throws -> R) rethrows -> R {
+        let start = ContinuousClock.now
+        defer { state.times.storeWriteWallSeconds += wallSeconds(since: start) }
+        return try body()
     }
 
     func didUpdate(_ update: TrainingUpdate, trainer: Trainer) throws {
-        let sizes = update.exampleIndices.map { lengths[$0] ?? 0 }
+        // The recorder refuses a row that is not one of this run's examples, or a label that is not its gold label.
+        try recorder.record(epoch: update.epoch, exampleIndices: update.exampleIndices, logits: update.logits,
+                            labels: update.labels.map { Int($0) })
+        let sizes = try update.exampleIndices.map { index in
+            guard let length = lengths[index] else {
+                throw ExperimentError.unavailable(what: "the length of training row \(index) in \(run)", reason: "it is not one of the run's examples")
+            }
+            return length
+        }
         state.compute.addTrainingBatch(flops: flops, batchSize: sizes.count, length: sizes.max() ?? 0,
                                        realTokens: sizes.reduce(0, +))
-        if state.pending.epoch != update.epoch || state.pending.exampleIndices.isEmpty {
-            state.pending = PendingEpoch(epoch: update.epoch)
-        }
-        state.pending.exampleIndices += update.exampleIndices
-        state.pending.logits += update.logits
     }
 
+    /// The early-stopping sets first (the criterion decides what else is needed); then, under `.reported`, the
+    /// other sets only at a checkpoint that can be reported: a full-length run's last, an early-stopped run's new
+    /// best (its reported checkpoint is the last new best before it stops or ends).
     func evaluate(trainer: Trainer) throws -> EvaluationDecision {
         state.evaluations += 1
         let step = trainer.position.completedSteps
+        let stopping = suite.earlyStoppingSets
         let count = suite.sets.count
-        let (results, criterion) = try suite.evaluate(trainer, keepLogits: keepLogits) { [phase, events] i, name in
+        let progress: (Int, String) -> Void = { [phase, events] i, name in
             events(.evaluating(phase, step: step, set: name, index: i, count: count))
         }
-        try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: results)
+        var evaluated = policy == .everyCheckpoint ? Array(suite.sets.indices) : stopping
+        var results = try suite.evaluate(trainer, sets: evaluated, keepLogits: keepLogits, willEvaluate: progress)
+        let criterion = try suite.criterion(results)
+        let stop = state.monitor?.observe(criterion) ?? false
+        if policy == .reported {
+            let reportable = state.monitor.map { $0.bestCheckpoint == $0.checkpointsSeen }
+                ?? (step == trainer.configuration.maxSteps)
+            if reportable {
+                let others = suite.otherSets
+                results += try suite.evaluate(trainer, sets: others, keepLogits: keepLogits, willEvaluate: progress)
+                evaluated += others
+            }
+        }
+        for i in evaluated {
+            state.compute.evaluationTokensWithPadding += Int64(suite.sets[i].paddedTokens)
+            state.compute.evaluationTokensWithoutPadding += Int64(suite.sets[i].realTokens)
+        }
+        // Stored in the suite's order, whatever order they were evaluated in.
+        let position = Dictionary(uniqueKeysWithValues: evaluated.enumerated().map { ($1, $0) })
+        let ordered = suite.sets.indices.compactMap { position[$0].map { results[$0] } }
+        try storeWrite { try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: ordered) }
         let improves = state.criteria.allSatisfy { criterion > $0 }
         state.criteria.append(criterion)
         if improves, let bestWeightsPath, let bert = trainer.model as? BertClassifier {
             try bert.writeHuggingFaceWeights(path: bestWeightsPath, metadata: ["ftft_step": String(step),
                                                                                "ftft_checkpoint": String(state.evaluations)])
         }
-        let stop = state.monitor?.observe(criterion) ?? false
         checkpointDue = true
         var withoutLogits = results
         for i in withoutLogits.indices { withoutLogits[i].logits = nil }
@@ -114,27 +176,45 @@ final class PhaseObserver: TrainingObserver {
     }
 
     func epochDidEnd(epoch: Int, isComplete: Bool, examplesSeen: Int, trainer: Trainer) throws {
-        defer { state.pending = PendingEpoch(epoch: epoch + 1) }
-        guard isComplete, state.pending.epoch == epoch, !state.pending.exampleIndices.isEmpty else { return }
-        let indices = state.pending.exampleIndices
-        let rows = DynamicsRows(exampleIndices: indices, exampleIDs: indices.map { ids[$0] ?? String($0) },
-                                golds: indices.map { golds[$0] ?? 0 }, classes: trainer.model.numLabels,
-                                logits: state.pending.logits)
-        try store.appendEpoch(run: run, epoch: epoch, mode: .trainingPass, completedSteps: trainer.position.completedSteps,
-                              rows: rows)
+        guard isComplete, recorder.current?.epoch == epoch else {
+            recorder.dropCurrentEpoch()
+            return
+        }
+        recorder.completedSteps = trainer.position.completedSteps
+        _ = try storeWrite { try recorder.finishEpoch(epoch) }
     }
 
     func stepDidFinish(trainer: Trainer) throws {
+        CrashInjection.updateFinished()
+        if let signal = stopRequest?() {
+            // Checkpoint at this update (unless the last one is already here) and stop: the run resumes from here.
+            if lastCheckpointStep != trainer.position.completedSteps || checkpointDue {
+                checkpointDue = false
+                let start = ContinuousClock.now
+                try saveCheckpoint(trainer)
+                state.times.checkpointWallSeconds += wallSeconds(since: start)
+                let entry = ledgerEntry(trainer)
+                try storeWrite { try store.recordCompute(entry) }
+            }
+            throw PipelineStop(signal: signal, step: trainer.position.completedSteps)
+        }
         guard checkpointDue else { return }
         checkpointDue = false
+        let start = ContinuousClock.now
         try saveCheckpoint(trainer)
-        try store.recordCompute(ledgerEntry(trainer))
+        state.times.checkpointWallSeconds += wallSeconds(since: start)
+        let entry = ledgerEntry(trainer)
+        try storeWrite { try store.recordCompute(entry) }
         if let limit = interruptAfterStep, trainer.position.completedSteps >= limit {
             throw PipelineInterruption(step: trainer.position.completedSteps)
         }
     }
 
     func saveCheckpoint(_ trainer: Trainer) throws {
+        state.times.phaseWallSeconds = earlierPhaseSeconds + wallSeconds(since: segmentStart)
+        let pending = recorder.pendingRows
+        state.pending = PendingEpoch(epoch: pending?.epoch ?? 0, exampleIndices: pending?.exampleIndices ?? [],
+                                     logits: pending?.logits ?? [])
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let json = String(decoding: try encoder.encode(state), as: UTF8.self)
@@ -154,13 +234,19 @@ final class PhaseObserver: TrainingObserver {
         compute.trainingWallSeconds = trainer.trainingWallSeconds
         compute.evaluationWallSeconds = trainer.evaluationWallSeconds
         state.compute = compute
+        state.times.phaseWallSeconds = earlierPhaseSeconds + wallSeconds(since: segmentStart)
+        let times = state.times
         return ComputeEntry(
             run: run, phase: "train", parameterCount: compute.parameterCount, kaplanTrainingFLOPs: compute.kaplanTrainingFLOPs,
             preciseTrainingFLOPs: compute.preciseTrainingFLOPs, countedTrainingFLOPs: compute.countedTrainingFLOPs,
             countedEvaluationFLOPs: compute.countedEvaluationFLOPs, countedDynamicsPassFLOPs: compute.countedDynamicsPassFLOPs,
             trainingWallSeconds: compute.trainingWallSeconds, evaluationWallSeconds: compute.evaluationWallSeconds,
             steps: compute.steps, tokensWithPadding: compute.tokensWithPadding,
-            tokensWithoutPadding: compute.tokensWithoutPadding, examples: compute.examples)
+            tokensWithoutPadding: compute.tokensWithoutPadding, examples: compute.examples,
+            evaluationTokensWithPadding: compute.evaluationTokensWithPadding,
+            evaluationTokensWithoutPadding: compute.evaluationTokensWithoutPadding,
+            dataPreparationWallSeconds: times.dataPreparationWallSeconds, checkpointWallSeconds: times.checkpointWallSeconds,
+            storeWriteWallSeconds: times.storeWriteWallSeconds, phaseWallSeconds: times.phaseWallSeconds)
     }
 
     /// Reads the phase state saved with a checkpoint.
@@ -176,6 +262,15 @@ final class PhaseObserver: TrainingObserver {
             throw ExperimentError.unavailable(what: file, reason: "its pipeline state cannot be read (\(error))")
         }
     }
+}
+
+/// A run stopped on request (SIGUSR1 before a Slurm time limit, SIGTERM on pre-emption) after a checkpoint at
+/// `step`: marked interrupted, it resumes bit-exactly from there.
+public struct PipelineStop: UserFacingError {
+    public let signal: String
+    public let step: Int
+    public var exitStatus: ExitStatus { .interrupted }
+    public var description: String { "stopped by \(signal) after a checkpoint at step \(step); run it again to resume from there" }
 }
 
 /// A simulated interruption (tests): the run stopped after writing its checkpoint at `step`.

@@ -1,4 +1,5 @@
 import Foundation
+import FTFTData
 import FTFTEncoder
 import FTFTIO
 import FTFTStore
@@ -19,6 +20,8 @@ struct PhaseRunner {
     var kernelPath: BertClassifier.KernelPath = .fused
     /// Tests only: simulate an interruption of every run after its checkpoint at this step.
     var interruptAfterStep: Int?
+    /// Between updates: a signal's name when the run must checkpoint and stop (see `ExperimentRunner.stopRequest`).
+    var stopRequest: (@Sendable () -> String?)?
     let events: (PipelineEvent) -> Void
 
     struct Request {
@@ -37,6 +40,11 @@ struct PhaseRunner {
         var keep: ModelKeep = .none
         /// The task's class names (the model folder's id2label, the checkpoint's label_names).
         var labelNames: [String] = []
+        /// Which sets to evaluate at which checkpoints (recorded in the run's provenance, not its identity: a run
+        /// recorded under `everyCheckpoint` also serves `reported`, not the other way round).
+        var policy: EvaluationPolicy = .everyCheckpoint
+        /// Data preparation this run waited for before it was requested (loading, tokenizing, selecting).
+        var preparationSeconds = 0.0
     }
 
     struct Outcome {
@@ -48,18 +56,39 @@ struct PhaseRunner {
         URL(fileURLWithPath: experimentDirectory).appendingPathComponent("checkpoints/run-\(run.rawValue).safetensors").path
     }
 
-    /// The finished run with this configuration, if the store has one (in either role).
-    func finishedRun(sha: String) throws -> Run? {
-        for role in RunRole.allCases {
-            if let run = try store.findRun(configurationSHA256: sha, role: role, status: .finished) { return run }
+    /// The evaluation policy a stored run was recorded under (its provenance; runs recorded before the policy
+    /// existed evaluated every set at every checkpoint).
+    static func policy(of run: Run) -> EvaluationPolicy {
+        struct Recorded: Decodable { var evaluation: EvaluationPolicy? }
+        let recorded = try? JSONDecoder().decode(Recorded.self, from: Data(run.provenanceJSON.utf8))
+        return recorded?.evaluation ?? .everyCheckpoint
+    }
+
+    /// The newest finished run with this configuration (in either role) whose evaluations cover `policy`.
+    func finishedRun(sha: String, policy: EvaluationPolicy) throws -> Run? {
+        try store.runs(configurationSHA256: sha).first { $0.status == .finished && Self.policy(of: $0).covers(policy) }
+    }
+
+    /// The run with this configuration to continue when none can be reused: the newest unfinished one
+    /// (interrupted before running before failed), else a finished one whose evaluations do not cover `policy`
+    /// (trained again in place: training is deterministic, so its dynamics and reported evaluations come out
+    /// the same, and the other evaluations are added). `restart` says the run cannot continue from its
+    /// checkpoint: it was recorded under a policy that does not cover this one.
+    func runToContinue(sha: String, policy: EvaluationPolicy) throws -> (run: Run, restart: Bool)? {
+        let runs = try store.runs(configurationSHA256: sha)
+        for status in [RunStatus.interrupted, .running, .failed, .finished] {
+            if let run = runs.first(where: { $0.status == status }) {
+                return (run, !Self.policy(of: run).covers(policy) || status == .finished)
+            }
         }
         return nil
     }
 
     func run(_ request: Request) throws -> Outcome {
+        let started = ContinuousClock.now
         let json = try request.configuration.json()
         let sha = RunStore.configurationSHA256(json)
-        if let done = try finishedRun(sha: sha) {
+        if let done = try finishedRun(sha: sha, policy: request.policy) {
             if request.keep == .none || ModelExport.exists(experimentDirectory: experimentDirectory, run: done.id, keep: request.keep) {
                 events(.phaseReused(request.phase, run: done.id))
                 if let warning = Self.blasMismatch(done.provenanceJSON, of: done.id, current: self.provenance, reusing: true, phase: request.phase) {
@@ -71,28 +100,44 @@ struct PhaseRunner {
             // with its model folder.
             events(.note("\(request.phase.title) (seed \(request.phase.seed)): \(done.id) is finished but its \(request.keep.rawValue) weights were not kept; training it again to keep them (the results will be the same)"))
         }
-        var unfinished: Run?
-        for status in [RunStatus.interrupted, .running, .failed] {
-            for role in RunRole.allCases where unfinished == nil {
-                unfinished = try store.findRun(configurationSHA256: sha, role: role, status: status)
-            }
-        }
+        let existing = try runToContinue(sha: sha, policy: request.policy)
         var provenance = self.provenance
         if case .pretrained(let directory) = request.recipe.spec.source { provenance.modelDirectory = directory }
         provenance.tokenizerPath = (request.recipe.encoder as? WordPieceEncoder)?.path
-        let runRecord = try unfinished ?? store.createRun(NewRun(
+        provenance.evaluation = request.policy
+        let runRecord = try existing?.run ?? store.createRun(NewRun(
             experiment: experiment, method: request.method, role: request.role, seed: request.configuration.seed,
             model: request.recipe.spec.name, configurationJSON: json, provenanceJSON: try provenance.json(),
-            referenceRun: request.referenceRun))
-        if let unfinished {
-            events(.note(Self.resumeNote(request.phase, unfinished, checkpoint: checkpointPath(unfinished.id))))
-            if let warning = Self.blasMismatch(unfinished.provenanceJSON, of: unfinished.id, current: self.provenance, reusing: false, phase: request.phase) {
+            referenceRun: request.referenceRun, id: RunID(configurationSHA256: sha)))
+        if let existing {
+            if existing.restart {
+                // Its checkpoint (if any was kept) holds a run whose earlier evaluations lack sets: start over.
+                try? FileManager.default.removeItem(atPath: checkpointPath(existing.run.id))
+                // (A finished run whose evaluations cover the policy is here only to keep its weights: said above.)
+                if !Self.policy(of: existing.run).covers(request.policy) {
+                    events(.note("\(request.phase.title) (seed \(request.phase.seed)): \(existing.run.id) was recorded with evaluation: \(Self.policy(of: existing.run).rawValue), which lacks what evaluation: \(request.policy.rawValue) records; training it again from the start (the same computation) to record it"))
+                }
+            } else {
+                events(.note(Self.resumeNote(request.phase, existing.run, checkpoint: checkpointPath(existing.run.id))))
+            }
+            if !existing.restart, let warning = Self.blasMismatch(existing.run.provenanceJSON, of: existing.run.id,
+                                                                   current: self.provenance, reusing: false, phase: request.phase) {
                 events(.note(warning))
+            }
+            // What the run's records will hold from now on: the new policy (a resume under a weaker policy
+            // records less from here on; under a policy that is not covered the run starts over).
+            if Self.policy(of: existing.run) != request.policy {
+                try store.updateProvenance(run: existing.run.id, provenanceJSON: try Self.provenance(existing.run.provenanceJSON,
+                                                                                                     evaluation: request.policy))
             }
         }
         var lastCheckpointStep: Int?
         do {
-            try train(request, run: runRecord.id, resuming: unfinished != nil, lastCheckpointStep: &lastCheckpointStep)
+            try train(request, run: runRecord.id, resuming: existing != nil, started: started,
+                      lastCheckpointStep: &lastCheckpointStep)
+        } catch let stop as PipelineStop {
+            try? store.updateStatus(run: runRecord.id, to: .interrupted, message: "\(stop)")
+            throw stop
         } catch let interruption as PipelineInterruption {
             try? store.updateStatus(run: runRecord.id, to: .failed, message: "\(interruption)")
             throw interruption
@@ -105,6 +150,14 @@ struct PhaseRunner {
             throw failure
         }
         return Outcome(run: runRecord.id, reused: false)
+    }
+
+    /// `json` (a run's provenance) with its `evaluation` set to `policy`, keys sorted.
+    static func provenance(_ json: String, evaluation policy: EvaluationPolicy) throws -> String {
+        var object = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]) ?? [:]
+        object["evaluation"] = policy.rawValue
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// A warning when `run` was made with another OpenBLAS build or kernel than this process runs: results are
@@ -139,17 +192,24 @@ struct PhaseRunner {
         switch run.status {
         case .failed: why = "failed earlier (\(run.statusMessage ?? "no message")); retrying it"
         case .running: why = "was interrupted (left running); resuming it"
+        case .interrupted: why = "was interrupted (\(run.statusMessage ?? "no message")); resuming it"
         default: why = "was \(run.status.rawValue); resuming it"
         }
         return "\(phase.title) (seed \(phase.seed)): \(run.id) \(why) \(from)"
     }
 
-    private func train(_ request: Request, run: RunID, resuming: Bool, lastCheckpointStep: inout Int?) throws {
+    private func train(_ request: Request, run: RunID, resuming: Bool, started: ContinuousClock.Instant,
+                       lastCheckpointStep: inout Int?) throws {
         let recipe = request.recipe
         let spec = request.configuration.training
+        let preparing = ContinuousClock.now
         let model = try recipe.makeModel(seed: request.configuration.seed, kernelPath: kernelPath)
         let trainer = try Trainer(model: model, examples: request.examples, configuration: spec,
                                   random: SeededRandom(seed: request.configuration.seed), threads: threads)
+        // Everything in this process before the first update that is not a checkpoint read: creating the run
+        // record (a store write, counted below) is small beside loading the model.
+        var times = PhaseTimes()
+        times.dataPreparationWallSeconds = request.preparationSeconds + wallSeconds(since: preparing)
         let path = checkpointPath(run)
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
@@ -158,30 +218,45 @@ struct PhaseRunner {
         var resumedAt: Int?
         if resuming {
             if FileManager.default.fileExists(atPath: path) {
+                let reading = ContinuousClock.now
                 let metadata = try trainer.restore(fromCheckpoint: path)
                 state = try PhaseObserver.state(fromMetadata: metadata, file: path)
                 resumedAt = trainer.position.completedSteps
+                times.checkpointWallSeconds = wallSeconds(since: reading)
             }
             lastCheckpointStep = resumedAt
             // Temporary files of checkpoint writes that a killed process left behind (never read; see AtomicFile).
             try AtomicFile.removeStaleTemporaries(of: path)
             // Anything recorded after the checkpoint (or everything, without one) is recorded again.
+            let writing = ContinuousClock.now
             try store.discard(run: run, afterStep: resumedAt ?? -1)
             try store.updateStatus(run: run, to: .running)
+            times.storeWriteWallSeconds = wallSeconds(since: writing)
         }
-        let observer = PhaseObserver(
+        // The earlier processes' split (restored with the state) plus this one's so far.
+        let earlierPhaseSeconds = state.times.phaseWallSeconds
+        state.times.dataPreparationWallSeconds += times.dataPreparationWallSeconds
+        state.times.checkpointWallSeconds += times.checkpointWallSeconds
+        state.times.storeWriteWallSeconds += times.storeWriteWallSeconds
+        let observer = try PhaseObserver(
             store: store, run: run, suite: request.suite, flops: BertFLOPs(config: recipe.config), examples: request.examples,
-            ids: request.ids, keepLogits: storeLogits, checkpointPath: path, phase: request.phase, state: state,
+            ids: request.ids, keepLogits: storeLogits, policy: request.policy, checkpointPath: path, phase: request.phase,
+            state: state, classCount: recipe.config.numLabels, started: started, earlierPhaseSeconds: earlierPhaseSeconds,
             events: events)
         observer.labelNames = request.labelNames
         let bestPath = ModelExport.bestWeightsPath(experimentDirectory: experimentDirectory, run: run)
         if request.keep == .best { observer.bestWeightsPath = bestPath }
         observer.interruptAfterStep = interruptAfterStep
+        observer.stopRequest = stopRequest
         events(.phaseStarted(request.phase, run: run, resumedAtStep: resumedAt))
         let phase = request.phase
         defer { lastCheckpointStep = observer.lastCheckpointStep ?? lastCheckpointStep }
         let outcome = try trainer.run(observer: observer) { progress in events(.step(phase, progress)) }
-        try store.recordCompute(observer.ledgerEntry(trainer))
+        let ledger = observer.ledgerEntry(trainer)
+        try store.recordCompute(ledger)
+        // Counted = exact, on every run (the compute ledger's claim): a mismatch fails the phase, with the ledger
+        // kept in the store as evidence.
+        try observer.state.compute.requireCountedEqualsExact(run: "\(run)")
         if request.keep != .none, let bert = model as? BertClassifier {
             let folder = URL(fileURLWithPath: experimentDirectory).appendingPathComponent(
                 ModelExport.relativeFolder(run: run, keep: request.keep)).path

@@ -1,4 +1,5 @@
 import Foundation
+import FTFTCartography
 import FTFTStore
 import FTFTTraining
 
@@ -25,6 +26,9 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
     public var subset: SubsetIdentity?
     /// Early-stopping patience (live stopping on the mean OOD-dev metric); nil means full length.
     public var patience: Int?
+    /// The kernel path the model runs (`BertClassifier.KernelPath`: "fused" or "reference"). The two agree only
+    /// within floating-point tolerance, so a run of one is not a run of the other.
+    public var kernelPath: String
 
     public func json() throws -> String {
         let encoder = JSONEncoder()
@@ -78,9 +82,10 @@ public struct SubsetIdentity: Codable, Sendable, Equatable {
     public var kind: String
     /// The reference run's configuration SHA-256 (data-map subsets).
     public var referenceSHA256: String?
-    public var mode: String
+    /// Encoded as the raw values ("ambiguous", "ftft", …), so identities are those of the strings they replaced.
+    public var mode: SelectionMode
     public var rate: Double
-    public var rule: String
+    public var rule: SelectionRule
     public var ddof: Int?
     /// The seed of a random subset.
     public var randomSeed: UInt64?
@@ -101,8 +106,13 @@ public struct RunProvenance: Codable, Sendable {
     public var dataFiles: [String: String]
     public var modelDirectory: String?
     public var tokenizerPath: String?
+    /// The commit this binary was built from (`BuildInfo.gitCommit`: "+dirty" with uncommitted changes,
+    /// "unknown" without git), not whatever the working directory holds when it runs.
     public var gitCommit: String?
     public var experimentFile: String?
+    /// Which sets were evaluated at which checkpoints (nil in runs recorded before the policy existed: every set
+    /// at every checkpoint).
+    public var evaluation: EvaluationPolicy?
 
     public func json() throws -> String {
         let encoder = JSONEncoder()
@@ -121,52 +131,5 @@ public struct RunProvenance: Codable, Sendable {
         #else
         return "Swift 6.0"
         #endif
-    }
-
-    /// The commit checked out in `directory` or a parent (reads `.git/HEAD`, following a worktree's `gitdir:`
-    /// file and loose or packed refs); nil if there is none.
-    public static func gitCommit(startingAt directory: String = FileManager.default.currentDirectoryPath) -> String? {
-        var url = URL(fileURLWithPath: directory)
-        for _ in 0..<20 {
-            let dotGit = url.appendingPathComponent(".git")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: dotGit.path, isDirectory: &isDirectory) {
-                var gitDir = dotGit
-                if !isDirectory.boolValue {
-                    guard let text = try? String(contentsOf: dotGit, encoding: .utf8), text.hasPrefix("gitdir:") else { return nil }
-                    let target = text.dropFirst(7).trimmingCharacters(in: .whitespacesAndNewlines)
-                    gitDir = target.hasPrefix("/") ? URL(fileURLWithPath: target) : url.appendingPathComponent(target)
-                }
-                return resolveHEAD(gitDir: gitDir)
-            }
-            let parent = url.deletingLastPathComponent()
-            if parent.path == url.path { break }
-            url = parent
-        }
-        return nil
-    }
-
-    static func resolveHEAD(gitDir: URL) -> String? {
-        guard let head = try? String(contentsOf: gitDir.appendingPathComponent("HEAD"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
-        guard head.hasPrefix("ref: ") else { return head.count == 40 ? head : nil }
-        let ref = String(head.dropFirst(5))
-        // A worktree keeps refs in the common directory named by its `commondir` file.
-        var roots = [gitDir]
-        if let common = try? String(contentsOf: gitDir.appendingPathComponent("commondir"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines) {
-            roots.append(common.hasPrefix("/") ? URL(fileURLWithPath: common) : gitDir.appendingPathComponent(common))
-        }
-        for root in roots {
-            if let value = try? String(contentsOf: root.appendingPathComponent(ref), encoding: .utf8) {
-                return value.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            if let packed = try? String(contentsOf: root.appendingPathComponent("packed-refs"), encoding: .utf8) {
-                for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
-                    return String(line.prefix(40))
-                }
-            }
-        }
-        return nil
     }
 }

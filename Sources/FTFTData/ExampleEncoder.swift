@@ -1,6 +1,3 @@
-import FTFTData
-import FTFTTraining
-
 /// Turns a task's text examples into token ids for a model.
 public protocol ExampleEncoder: Sendable {
     /// V: the embedding rows a model needs.
@@ -10,16 +7,6 @@ public protocol ExampleEncoder: Sendable {
     var identity: String { get }
     /// `[CLS] text [SEP] (pair [SEP])` ids and token types, at most `maxLength` tokens.
     func encode(_ example: TextExample, maxLength: Int) throws -> (ids: [Int32], tokenTypes: [Int32])
-}
-
-extension ExampleEncoder {
-    /// Encodes a whole set; `index` is each example's position in it (the key of its training dynamics).
-    public func encode(_ set: LabeledDataset, maxLength: Int) throws -> [EncodedExample] {
-        try set.examples.enumerated().map { i, example in
-            let (ids, types) = try encode(example, maxLength: maxLength)
-            return EncodedExample(inputIds: ids, tokenTypeIds: types, label: Int32(example.label), index: i)
-        }
-    }
 }
 
 /// The embedded task's word-level vocabulary (`EmbeddedVocabulary`): one token per word, no truncation needed
@@ -41,8 +28,7 @@ public struct EmbeddedVocabularyEncoder: ExampleEncoder {
             encoded = (ids, [Int32](repeating: 0, count: ids.count))
         }
         guard encoded.ids.count <= maxLength else {
-            throw ExperimentError.unavailable(what: "example \(example.id)",
-                                              reason: "it has \(encoded.ids.count) tokens, more than max_length \(maxLength); raise task.max_length")
+            throw DatasetError.exampleTooLong(id: example.id, tokens: encoded.ids.count, maxLength: maxLength)
         }
         return encoded
     }

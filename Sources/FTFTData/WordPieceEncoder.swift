@@ -1,5 +1,5 @@
 import Foundation
-import FTFTData
+import FTFTIO
 import FTFTText
 
 /// A Hugging Face BERT tokenizer (`WordPieceTokenizer`, exact parity): `[CLS] a [SEP] b [SEP]`, token types,
@@ -24,7 +24,7 @@ public struct WordPieceEncoder: ExampleEncoder {
             let candidate = folder.appendingPathComponent(name).path
             if FileManager.default.fileExists(atPath: candidate), !files.contains(candidate) { files.append(candidate) }
         }
-        identity = "wordpiece:" + (try files.map { try FileHash.sha256(path: $0) }).joined(separator: "+")
+        identity = "wordpiece:" + (try translatingIO { try files.map { try FileHash.sha256(path: $0) } }).joined(separator: "+")
     }
 
     public var vocabularySize: Int { tokenizer.vocabulary.count }

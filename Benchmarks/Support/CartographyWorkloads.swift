@@ -1,5 +1,6 @@
 import Foundation
-import FTFTTensors
+import FTFTCartography
+import FTFTDeterminism
 
 /// Deterministic workloads for benchmarks (issue 4's targets: statistics and selection for 400,000 examples ×
 /// 5 epochs × 3 classes in well under a second; importing the same from cartography JSONL at disk speed).

@@ -1,5 +1,5 @@
 import Testing
-@testable import FTFTTensors
+@testable import FTFTDeterminism
 
 /// Known-answer vectors published with Random123 (DEShawResearch/random123, tests/kat_vectors, the three
 /// "philox4x32 10" lines: counter[4] key[2] → output[4]).

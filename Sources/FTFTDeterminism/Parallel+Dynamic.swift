@@ -1,5 +1,4 @@
 import Dispatch
-import FTFTTensors
 import Synchronization
 
 /// Runs `body(i)` for i in 0..<count on up to `threads` workers that take indices one at a time from a shared

@@ -1,1 +1,0 @@
-// Module FTFTCartography: see Package.swift for its role. Populated by its issue.
