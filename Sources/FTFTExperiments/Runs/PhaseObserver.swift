@@ -157,7 +157,7 @@ final class PhaseObserver: TrainingObserver {
         try storeWrite { try store.recordEvaluation(run: run, step: step, checkpoint: state.evaluations, results: ordered) }
         state.criteria.append(criterion)
         checkpointDue = true
-        var withoutLogits = results
+        var withoutLogits = ordered
         for i in withoutLogits.indices { withoutLogits[i].logits = nil }
         events(.evaluated(phase, CheckpointEvaluation(step: step, checkpoint: state.evaluations, results: withoutLogits,
                                                       criterion: criterion, earlyStopping: state.monitor)))
