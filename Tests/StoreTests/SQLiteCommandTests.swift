@@ -79,8 +79,8 @@ struct SQLiteCommandTests {
                                     '2024-01-01 00:00:00.000', NULL);
             INSERT INTO compute_entry VALUES (1, 'train', 10, 60, 70, 70, 5, 0, 1.5, 0.5, 3, 96, 40, 32);
             """
-        guard try Self.sqlite3(path, v1, readOnly: false) != nil else { return }
-        #expect(throws: StoreError.outdatedSchema(path: path, missingMigrations: ["v2-ledger-time-split"])) {
+        try #require(try Self.sqlite3(path, v1, readOnly: false) != nil, "sqlite3 could not write the v1 store")
+        #expect(throws: StoreError.outdatedSchema(path: path, missingMigrations: ["v2-ledger-time-split", "v2-store-shards"])) {
             try RunStore.open(directory: directory.path, access: .readOnly)
         }
         let store = try RunStore.open(directory: directory.path)

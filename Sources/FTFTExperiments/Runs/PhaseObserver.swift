@@ -168,7 +168,7 @@ final class PhaseObserver: TrainingObserver {
                                                                                "ftft_checkpoint": String(state.evaluations)])
         }
         checkpointDue = true
-        var withoutLogits = results
+        var withoutLogits = ordered
         for i in withoutLogits.indices { withoutLogits[i].logits = nil }
         events(.evaluated(phase, CheckpointEvaluation(step: step, checkpoint: state.evaluations, results: withoutLogits,
                                                       criterion: criterion, earlyStopping: state.monitor)))
