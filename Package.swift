@@ -52,7 +52,7 @@ let package = Package(
         // BERT-family encoder classifier: parameters, layers (forward/backward), safetensors, HF checkpoints.
         .target(name: "FTFTEncoder", dependencies: ["FTFTTensors", "FTFTIO"], swiftSettings: optimizedEvenInDebug),
         // AdamW, the warmup schedule, clipping, the training loop, checkpoints, evaluation.
-        .target(name: "FTFTTraining", dependencies: ["FTFTEncoder", "FTFTTensors"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "FTFTTraining", dependencies: ["FTFTEncoder", "FTFTIO", "FTFTTensors"], swiftSettings: optimizedEvenInDebug),
         // WordPiece tokenizer with Hugging Face parity.
         .target(name: "FTFTText", dependencies: ["FTFTIO"]),
         // Data-set readers, task definitions, splits, the embedded task, and the tokenizer adapters that turn
@@ -128,6 +128,7 @@ let package = Package(
         // The researcher's workflow (issue 16) through the real `ftft` binary: own data, export, external references,
         // progress and log lines, reports for scripts, the command-line vocabulary.
         // Runs the built `ftft` executable (built by `swift build --build-tests`); imports no ftft module.
-        .testTarget(name: "WorkflowTests", dependencies: ["FTFTTestSupport"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["FTFTCartography", "FTFTData", "FTFTEncoder", "FTFTTensors",
+                                                        "FTFTTestSupport"]),
     ]
 )

@@ -88,7 +88,7 @@ public struct RunCommand: ParsableCommand {
             if dryRun {
                 let runner = try ExperimentRunner(spec: spec, outputDirectory: output, specFile: experiment)
                 // The kernel path is part of every run's identity: plan with the one the run would use.
-                runner.kernelPath = BertClassifier.KernelPath(rawValue: kernels) ?? .fused
+                runner.kernelPath = kernels
                 Standard.output(try runner.plan().plain)
                 return
             }
@@ -108,7 +108,7 @@ extension RunCommand {
         defer { printer.finish() }
         let runner = try ExperimentRunner(spec: spec, outputDirectory: output, specFile: experiment, readOnly: true,
                                           events: printer.handle)
-        runner.kernelPath = BertClassifier.KernelPath(rawValue: kernels) ?? .fused
+        runner.kernelPath = kernels
         let plan = try runner.experimentPlan()
         let planned: ExperimentPlan.PlannedRun
         if let only {

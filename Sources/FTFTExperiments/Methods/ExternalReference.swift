@@ -116,8 +116,8 @@ struct ExternalSubset {
         }
         let map = try DataMap.compute(from: dynamics, options: FTFTCartography.DataMapOptions(variabilityDDOF: method.ddof),
                                       threads: threads)
-        guard let selection = try Selector.select(map, mode: try SubsetSelection.selectionMode(method.mode), rates: [method.rate],
-                                                  rule: try SubsetSelection.selectionRule(method.rule)).first else {
+        guard let selection = try Selector.select(map, mode: method.mode, rates: [method.rate],
+                                                  rule: method.rule).first else {
             throw failure(folder, nil, "the selector returned no selection")
         }
         let indices = selection.ids.compactMap { rows[$0] }.sorted()

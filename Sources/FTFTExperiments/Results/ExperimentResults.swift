@@ -157,8 +157,9 @@ public struct ExperimentResults: Sendable {
             methods.append(MethodResult(method: method, seeds: seeds))
         }
         return ExperimentResults(spec: spec, task: task, methods: methods, directory: directory,
-                                 trainingExamples: manifest.trainingExamples, missing: manifest.missing ?? [],
+                                 trainingExamples: manifest.trainingExamples,
                                  otherRuns: try OtherRun.load(store: store, manifest: manifest, task: task),
+                                 missing: manifest.missing ?? [],
                                  runs: try distinctRuns(manifest: manifest, store: store))
     }
 

@@ -68,8 +68,9 @@ public struct EvaluationSuite: Sendable {
     }
 
     /// Positions in `sets` of the early-stopping sets: the OOD dev sets the criterion averages.
+    /// A task without OOD dev sets stops on its validation set (`TaskDefinition.earlyStoppingCriterion`).
     public var earlyStoppingSets: [Int] {
-        let names = Set(definition.oodDev.map(\.name))
+        let names = Set(definition.oodDev.isEmpty ? [definition.validation.name] : definition.oodDev.map(\.name))
         return sets.indices.filter { sets[$0].split == .dev && names.contains(sets[$0].name) }
     }
 
