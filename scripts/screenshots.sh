@@ -23,7 +23,7 @@ seeds: [0, 1]
 models:
   tiny: {scratch: {layers: 1, hidden: 32, heads: 2, intermediate: 128}, learning_rate: 1e-3}
   large: {scratch: {layers: 2, hidden: 64, heads: 4, intermediate: 256}, learning_rate: 1e-3}
-training: {max_steps: 200, batch_size: 32, eval_interval: 20}
+training: {max_steps: 200, batch_size: 32, eval_interval: 20, evaluation: every_checkpoint}
 compute_unit: large
 methods:
   - {label: "ERM large", method: erm, model: large}
