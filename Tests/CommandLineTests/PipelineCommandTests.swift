@@ -76,6 +76,15 @@ struct PipelineCommandTests {
         let comparison = try PerSeedComparison(committed: try String(contentsOfFile: tampered, encoding: .utf8),
                                                rerun: try String(contentsOfFile: again + "/table_cli-test_per_seed.csv", encoding: .utf8))
         #expect(comparison.differences.map(\.column) == ["reported_logits_sha256"] && comparison.report.contains("seed 0: 1 cell(s) differ"))
+        // A rerun that lacks a seed's rows: that seed is reported missing, never "identical".
+        let seedColumn = try #require(header.firstIndex(of: "seed"))
+        var withSeed = rows
+        for var row in rows { row[seedColumn] = "7"; withSeed.append(row) }
+        let committedWithSeed = PaperTable(name: "x", header: header, rows: withSeed).csv
+        let partial = try PerSeedComparison(committed: committedWithSeed,
+                                            rerun: try String(contentsOfFile: again + "/table_cli-test_per_seed.csv", encoding: .utf8))
+        #expect(!partial.identical && partial.report.contains("seed 7: \(rows.count) row(s) missing in the rerun")
+                && !partial.report.contains("seed 7: identical") && partial.report.contains("seed 0: identical"), "\(partial.report)")
     }
 
     @Test func runReportAndTablesWriteTheirFilesAndExitZero() throws {

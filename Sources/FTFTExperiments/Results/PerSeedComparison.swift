@@ -17,6 +17,8 @@ public struct PerSeedComparison: Sendable, Equatable {
     /// Rows of the committed table with no row of the same method and seed in the rerun, and the reverse.
     public var missingInRerun: [String]
     public var extraInRerun: [String]
+    /// The seed of each entry of `missingInRerun`.
+    var missingSeeds: [String] = []
 
     static let ignoredColumns: Set<String> = ["main_run", "reference_run"]
 
@@ -38,13 +40,14 @@ public struct PerSeedComparison: Sendable, Equatable {
         }
         let rerunByKey = Dictionary(rerunRows.map { (key(rerunHeader, $0), $0) }, uniquingKeysWith: { a, _ in a })
         let committedKeys = Set(committedRows.map { key(committedHeader, $0) })
-        var differences: [Difference] = [], missing: [String] = [], seeds: [String] = []
+        var differences: [Difference] = [], missing: [String] = [], seeds: [String] = [], missingSeeds: [String] = []
         let seedColumn = committedHeader.firstIndex(of: "seed") ?? 0, methodColumn = committedHeader.firstIndex(of: "method") ?? 0
         for row in committedRows {
             let seed = row.indices.contains(seedColumn) ? row[seedColumn] : "", method = row.indices.contains(methodColumn) ? row[methodColumn] : ""
             if !seeds.contains(seed) { seeds.append(seed) }
             guard let other = rerunByKey[key(committedHeader, row)] else {
                 missing.append("\(method), seed \(seed)")
+                missingSeeds.append(seed)
                 continue
             }
             for (i, column) in committedHeader.enumerated() where !Self.ignoredColumns.contains(column) {
@@ -56,6 +59,7 @@ public struct PerSeedComparison: Sendable, Equatable {
             }
         }
         self.seeds = seeds
+        self.missingSeeds = missingSeeds
         self.differences = differences
         missingInRerun = missing
         extraInRerun = rerunRows.filter { !committedKeys.contains(key(rerunHeader, $0)) }.map { key(rerunHeader, $0) }
@@ -67,7 +71,12 @@ public struct PerSeedComparison: Sendable, Equatable {
         var lines: [String] = []
         for seed in seeds {
             let mine = differences.filter { $0.seed == seed }
-            if mine.isEmpty {
+            let absent = missingSeeds.filter { $0 == seed }.count
+            if absent > 0 {
+                // A seed with rows missing in the rerun is not identical, whatever its other rows say.
+                lines.append("seed \(seed): \(absent) row(s) missing in the rerun" + (mine.isEmpty ? "" : ", \(mine.count) cell(s) differ"))
+                lines += mine.map { "  \($0.method): \($0.column) committed \($0.committed.isEmpty ? "(empty)" : $0.committed), rerun \($0.rerun.isEmpty ? "(empty)" : $0.rerun)" }
+            } else if mine.isEmpty {
                 lines.append("seed \(seed): identical")
             } else {
                 lines.append("seed \(seed): \(mine.count) cell(s) differ")
