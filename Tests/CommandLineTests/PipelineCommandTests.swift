@@ -59,11 +59,11 @@ struct PipelineCommandTests {
         let fingerprintColumn = try #require(header.firstIndex(of: "reported_logits_sha256"))
         #expect(rows.allSatisfy { $0[kernelColumn] == BLASRuntime.coreName && $0[fingerprintColumn].count == 64 })
         // The transfer diagnostics of the reference run (tiny, seed 0): Table 4, Figure 1a, Figure 2.
-        for name in ["table4_embedded.csv", "figure1a_embedded.csv", "figure1a_embedded.svg", "figure1a_embedded_summary.csv",
-                     "figure2_embedded.csv", "figure2_embedded.svg"] {
+        for name in ["table4_cli-test.csv", "figure1a_cli-test.csv", "figure1a_cli-test.svg", "figure1a_cli-test_summary.csv",
+                     "figure2_cli-test.csv", "figure2_cli-test.svg"] {
             #expect(FileManager.default.fileExists(atPath: tables + "/" + name), "\(name)")
         }
-        let easy = PaperTable.parseCSV(try String(contentsOfFile: tables + "/table4_embedded.csv", encoding: .utf8))
+        let easy = PaperTable.parseCSV(try String(contentsOfFile: tables + "/table4_cli-test.csv", encoding: .utf8))
         #expect(easy.rows.count == 1 && easy.rows[0][1] == "tiny" && easy.header.contains("embedded_easy_pct_q33"))
         // --verify (scripts/reproduce.sh): the same store verifies against its own table; a changed cell fails.
         let again = directory.appendingPathComponent("again").path

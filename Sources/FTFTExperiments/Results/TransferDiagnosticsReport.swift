@@ -23,6 +23,10 @@ public struct TransferDiagnosticsReport: Sendable {
     public var models: [String]
     public var maps: [ReferenceMap]
     public var task: String
+    /// The files' name after table4_/figure1a_/figure2_: the task for the paper's tasks (hsd, nli: one experiment
+    /// each, like table5_hsd and table1_nli), the experiment otherwise, so that two experiments of one task (the
+    /// embedded demo and ladder) do not overwrite each other's files.
+    public var stem: String { ["hsd", "nli"].contains(task) ? task : experiment }
     public var experiment: String
     /// The rate of Figure 2's hard-to-learn split (the paper: "lower than 33 %"; we take 25 %, a rate of Table 4).
     public static let hardRate = 0.25
@@ -63,7 +67,7 @@ public struct TransferDiagnosticsReport: Sendable {
             rows.append(["\(i + 1)", model, mine.map { String($0.seed) }.joined(separator: " ")]
                         + summaries.map { Self.format($0.mean) } + summaries.map { Self.format($0.standardDeviation) })
         }
-        return PaperTable(name: "table4_\(task)", header: header, rows: rows)
+        return PaperTable(name: "table4_\(stem)", header: header, rows: rows)
     }
 
     /// Figure 1a: the overlap matrix of the ambiguous thirds, one map per (model, seed), and the random expectation.
@@ -71,7 +75,7 @@ public struct TransferDiagnosticsReport: Sendable {
         let labels = maps.map { "\($0.model) s\($0.seed)" }
         let matrix = TransferDiagnostics.overlapMatrix(maps.map(\.ambiguous))
         let rows = matrix.enumerated().map { i, row in [labels[i]] + row.map { Self.format(100 * $0) } }
-        let table = PaperTable(name: "figure1a_\(task)", header: ["map"] + labels, rows: rows)
+        let table = PaperTable(name: "figure1a_\(stem)", header: ["map"] + labels, rows: rows)
         let svg = DiagnosticPlots.overlapHeatmap(matrix, labels: labels,
                                                  title: "Overlap of ambiguous 33 % (\(experiment))", baseline: Self.ambiguousRate)
         return (table, svg)
@@ -97,7 +101,7 @@ public struct TransferDiagnosticsReport: Sendable {
         for (i, a) in main.enumerated() { for b in main[(i + 1)...] { acrossSeeds.append(TransferDiagnostics.overlap(a.ambiguous, b.ambiguous)) } }
         if !acrossSeeds.isEmpty { add("\(mainModel) seed vs seed", acrossSeeds) }
         rows.append(["random subsets (expectation)", "", Self.format(100 * Self.ambiguousRate), ""])
-        return PaperTable(name: "figure1a_\(task)_summary", header: ["pair", "pairs", "overlap_pct", "overlap_pct_std"], rows: rows)
+        return PaperTable(name: "figure1a_\(stem)_summary", header: ["pair", "pairs", "overlap_pct", "overlap_pct_std"], rows: rows)
     }
 
     /// Figure 2: per reference model (mean over its seeds), the per-epoch median gold probability of the
@@ -118,7 +122,7 @@ public struct TransferDiagnosticsReport: Sendable {
                 rows.append([model, "\(curves.count)", "\(e + 1)", Self.format(hard[e], digits: 4), Self.format(rest[e], digits: 4)])
             }
         }
-        let table = PaperTable(name: "figure2_\(task)", header: ["ref_model", "seeds", "epoch", "median_p_gold_hard25", "median_p_gold_rest"],
+        let table = PaperTable(name: "figure2_\(stem)", header: ["ref_model", "seeds", "epoch", "median_p_gold_hard25", "median_p_gold_rest"],
                                rows: rows)
         return (table, DiagnosticPlots.curves(series, title: "Median p(gold) per epoch (\(experiment))"))
     }
