@@ -240,8 +240,14 @@ struct CommittedExperimentFilesTests {
     static func check(_ name: String, _ path: String) throws {
         let spec = try ExperimentSpec.load(path: path)
         #expect(spec.name + ".yaml" == name, "\(name) names its experiment \(spec.name)")
-        #expect(spec.methods.contains { $0.kind == .ftft } && spec.methods.contains { $0.kind == .randomDM }
-                && spec.methods.contains { $0.kind == .ermES } && spec.methods.contains { $0.kind == .dm })
+        if spec.name.hasSuffix("-pilot") {
+            // A learning-rate pilot (issue 14): ERM only, the same main model at two or more peak rates.
+            let rates = Set(spec.methods.compactMap { method in spec.models.first { $0.name == method.model }?.learningRate })
+            #expect(spec.methods.allSatisfy { $0.kind == .erm } && rates.count >= 2, "\(name)")
+        } else {
+            #expect(spec.methods.contains { $0.kind == .ftft } && spec.methods.contains { $0.kind == .randomDM }
+                    && spec.methods.contains { $0.kind == .ermES } && spec.methods.contains { $0.kind == .dm }, "\(name)")
+        }
         // K full-run checkpoints divide the budget exactly (the paper's K = 12 for NLI, 9 for HSD).
         #expect(spec.training.maxSteps % spec.training.evalInterval == 0 || name.hasPrefix("embedded"), "\(name)")
     }
