@@ -3,6 +3,7 @@ import FTFTCartography
 import FTFTData
 import FTFTEncoder
 import FTFTExperiments
+import FTFTTraining
 
 // Option values as enums: ArgumentParser parses them, lists the choices in `--help`, and names the valid ones in
 // the usage error (exit 64) for anything else, so no command checks spellings by hand.
@@ -24,3 +25,11 @@ enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
 
 extension Metric: ExpressibleByArgument {}
 extension ModelKeep: ExpressibleByArgument {}
+extension EvaluationPolicy: ExpressibleByArgument {}
+extension EvaluationBatching.Order: ExpressibleByArgument {}
+
+/// `ftft train --batching` (the experiment file's `batching`; `--mega-batch-mult` gives length-grouped's k).
+enum BatchingOption: String, CaseIterable, ExpressibleByArgument {
+    case random
+    case lengthGrouped = "length_grouped"
+}

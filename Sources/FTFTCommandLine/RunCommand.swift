@@ -32,7 +32,7 @@ public struct RunCommand: ParsableCommand {
     var seeds: String?
 
     @Option(name: .long, help: "Override the file's evaluation policy: reported (the OOD dev sets at every checkpoint, the others where a checkpoint can be reported) or every_checkpoint (every set at every checkpoint: learning curves).")
-    var evaluation: String?
+    var evaluation: EvaluationPolicy?
 
     @Flag(name: .customLong("dry-run"), help: "Load and check everything (data, tokenizers, weights), print which runs would be trained, resumed or reused, and stop.")
     var dryRun = false
@@ -67,9 +67,6 @@ public struct RunCommand: ParsableCommand {
         if let stage, ExperimentPlan.Stage(rawValue: stage) == nil { throw ValidationError("--stage must be independent or dependent") }
         if let arrayIndex, arrayIndex < 0 { throw ValidationError("--array-index must be non-negative") }
         if (only != nil || arrayIndex != nil) && dryRun { throw ValidationError("--dry-run plans the whole experiment; use `ftft plan` to see one run") }
-        if let evaluation, EvaluationPolicy(rawValue: evaluation) == nil {
-            throw ValidationError("--evaluation must be reported or every_checkpoint")
-        }
     }
 
     public func run() throws {
@@ -80,7 +77,7 @@ public struct RunCommand: ParsableCommand {
             spec.blasKernel = blasKernel.requested(fromFile: spec.blasKernel)
             if let threads { spec.threads = threads }
             if let seeds, let list = parseSeeds(seeds) { spec.seeds = list }
-            if let evaluation, let policy = EvaluationPolicy(rawValue: evaluation) { spec.training.evaluation = policy }
+            if let evaluation { spec.training.evaluation = evaluation }
             if only != nil || arrayIndex != nil {
                 try runOne(spec)
                 return

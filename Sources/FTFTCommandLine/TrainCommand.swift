@@ -4,6 +4,7 @@ import FTFTData
 import FTFTExperiments
 import FTFTIO
 import FTFTTensors
+import FTFTTraining
 
 /// `ftft train`: one ERM run (optionally early-stopped) of one model on a built-in task or on your own files.
 public struct TrainCommand: ParsableCommand {
@@ -81,16 +82,16 @@ public struct TrainCommand: ParsableCommand {
     var warmupRate: Double = 0.1
 
     @Option(name: .long, help: "Training batches: random (FTFT's) or length_grouped (shuffled, then sorted by length within mega-batches of --mega-batch-mult batches; far less padding).")
-    var batching: String = "random"
+    var batching: BatchingOption = .random
 
     @Option(name: .customLong("mega-batch-mult"), help: "With --batching length_grouped: batches per mega-batch (k). (default: 50)")
     var megaBatchMult: Int?
 
     @Option(name: .long, help: "Which sets at which checkpoints: reported (the OOD dev sets at every checkpoint, the others where a checkpoint can be reported) or every_checkpoint (learning curves of every set).")
-    var evaluation: String = "reported"
+    var evaluation: EvaluationPolicy = .reported
 
     @Option(name: .customLong("eval-order"), help: "Evaluation batches in length order (less padding) or data_set order (FTFT's loop).")
-    var evalOrder: String = "length"
+    var evalOrder: EvaluationBatching.Order = .length
 
     @Option(name: .customLong("eval-batch-tokens"), help: "At most this many padded tokens per evaluation batch (0: no bound). (default: 8192)")
     var evalBatchTokens: Int?
@@ -168,15 +169,10 @@ public struct TrainCommand: ParsableCommand {
                 throw ValidationError("--scratch on --task \((task ?? .embedded).rawValue) needs --tokenizer (a vocab.txt, tokenizer.json or model folder)")
             }
         }
-        guard ["random", "length_grouped"].contains(batching) else { throw ValidationError("--batching must be random or length_grouped") }
-        if megaBatchMult != nil && batching != "length_grouped" {
+        if megaBatchMult != nil && batching != .lengthGrouped {
             throw ValidationError("--mega-batch-mult needs --batching length_grouped")
         }
         if let megaBatchMult, megaBatchMult < 1 { throw ValidationError("--mega-batch-mult must be positive") }
-        guard ["reported", "every_checkpoint"].contains(evaluation) else {
-            throw ValidationError("--evaluation must be reported or every_checkpoint")
-        }
-        guard ["length", "data_set"].contains(evalOrder) else { throw ValidationError("--eval-order must be length or data_set") }
         if let evalBatchTokens, evalBatchTokens < 0 { throw ValidationError("--eval-batch-tokens must not be negative") }
         if evalBatchTokens == 0 && evalBatchSize == nil {
             throw ValidationError("--eval-batch-tokens 0 (no bound) needs --eval-batch-size")
@@ -275,7 +271,7 @@ public struct TrainCommand: ParsableCommand {
     func training() -> String {
         var keys = ["max_steps: \(maxSteps)", "batch_size: \(batchSize)", "warmup_rate: \(warmupRate)",
                     "eval_interval: \(evalInterval)",
-                    "batching: \(batching)", "evaluation: \(evaluation)", "eval_order: \(evalOrder)"]
+                    "batching: \(batching.rawValue)", "evaluation: \(evaluation.rawValue)", "eval_order: \(evalOrder.rawValue)"]
         if let megaBatchMult { keys.append("mega_batch_mult: \(megaBatchMult)") }
         if let evalBatchTokens { keys.append("eval_batch_tokens: \(evalBatchTokens == 0 ? "null" : String(evalBatchTokens))") }
         if let evalBatchSize { keys.append("eval_batch_size: \(evalBatchSize)") }
