@@ -75,7 +75,7 @@ public enum ExperimentSchema {
         ]),
         ("models", [
             key("models", "mapping: name → model", "required", "the models the methods use, by name"),
-            key("models.<name>", "mapping", "", "one model: scratch or pretrained, learning_rate, tokenizer"),
+            key("models.<name>", "mapping", "", "one model: scratch or pretrained, learning_rate, tokenizer, max_steps"),
             key("models.<name>.scratch", "{layers, hidden, heads, intermediate, dropout, initializer_range}", "give scratch or pretrained", "a BERT trained from scratch (Hugging Face initialisation, seeded)"),
             key("models.<name>.scratch.layers", "1…65536", "required", ""),
             key("models.<name>.scratch.hidden", "1…65536, a multiple of heads", "required", ""),
@@ -85,6 +85,7 @@ public enum ExperimentSchema {
             key("models.<name>.scratch.initializer_range", "(0, 1]", "0.02", "standard deviation of the initial weights"),
             key("models.<name>.pretrained", "folder with config.json, model.safetensors and a tokenizer", "give scratch or pretrained", "a Hugging Face BERT; a missing pooler or classifier starts fresh (seeded)"),
             key("models.<name>.learning_rate", "number > 0", "required", "peak learning rate (Hugging Face: learning_rate)"),
+            key("models.<name>.max_steps", "integer ≥ 1", "training.max_steps", "this model's runs make this many updates (warmup and decay scale with it; evaluation every training.eval_interval and at the last): a cheaper reference, or a fraction of the budget (the paper's Figure 1)"),
             key("models.<name>.tokenizer", "vocab.txt, tokenizer.json or a model folder", "the pretrained folder; the embedded vocabulary for scratch models on the embedded task", "required for scratch models on other tasks"),
         ]),
         ("training (one recipe for every run)", [

@@ -4,7 +4,12 @@ import FTFTData
 extension ExperimentSpec {
     /// Number of evaluations of a full-length run: after every `evalInterval` updates and after the last one
     /// (FTFT's schedule, method.md §1.6): ⌈maxSteps / evalInterval⌉.
-    public var evaluationsPerFullRun: Int { (training.maxSteps + training.evalInterval - 1) / training.evalInterval }
+    public var evaluationsPerFullRun: Int { evaluationsPerFullRun(ofModel: "") }
+
+    /// The same for a run of model `name`, with its own `max_steps` when it has one.
+    public func evaluationsPerFullRun(ofModel name: String) -> Int {
+        (maxSteps(ofModel: name) + training.evalInterval - 1) / training.evalInterval
+    }
 
     /// Checks everything that can be checked without reading the data: names, references between keys, ranges
     /// that depend on other keys, and that every file and folder named exists. `lines` maps key paths to lines.
@@ -86,8 +91,9 @@ extension ExperimentSpec {
             }
             if let subset = method.subsetFile { try requireExists(subset, at: path + ".subset_file") }
             if let dynamics = method.referenceDynamics { try requireExists(dynamics, at: path + ".reference_dynamics", directory: true) }
-            if let patience = method.patience, patience >= evaluationsPerFullRun {
-                throw outOfRange(path + ".patience", "patience \(patience) must be below the \(evaluationsPerFullRun) evaluations of a full run (max_steps / eval_interval), or training can never stop early")
+            let evaluations = evaluationsPerFullRun(ofModel: method.model)
+            if let patience = method.patience, patience >= evaluations {
+                throw outOfRange(path + ".patience", "patience \(patience) must be below the \(evaluations) evaluations of a full run of \(method.model) (max_steps / eval_interval), or training can never stop early")
             }
         }
         // After the methods: compute_unit defaults to a method's model, so an undefined model is reported where

@@ -31,6 +31,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var blasKernel: String? = nil
 
     public func model(named name: String) -> ModelSpec? { models.first { $0.name == name } }
+
+    /// The updates a run of model `name` makes: its own `max_steps`, else the shared `training.max_steps`.
+    public func maxSteps(ofModel name: String) -> Int { model(named: name)?.maxSteps ?? training.maxSteps }
 }
 
 /// The task: which data, how long sequences may be, and optional subsampling for CPU-scale runs.
@@ -123,6 +126,11 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     /// A vocab.txt, tokenizer.json or model directory (absolute); nil means the task's own (embedded) or the
     /// pretrained directory.
     public var tokenizer: String?
+    /// This model's runs train for this many updates instead of `training.max_steps` (warmup and the linear decay
+    /// scale with it; evaluation keeps `training.eval_interval` and the last step). nil: the shared budget. Used for
+    /// a cheaper reference (fewer epochs of dynamics) and for learning at a fraction of the budget (the paper's
+    /// Figure 1). Absent from the run identity when nil, so adding the key leaves other models' runs reusable.
+    public var maxSteps: Int? = nil
 }
 
 /// A from-scratch BERT (Hugging Face initialisation, seeded).

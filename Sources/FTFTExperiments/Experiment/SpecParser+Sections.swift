@@ -55,8 +55,15 @@ extension SpecParser {
             let tokenizerValue = entry.optional("tokenizer")
             if let tokenizerValue { note(tokenizerValue) }
             let tokenizer = try tokenizerValue.map { resolve(try $0.string()) }
+            var maxSteps: Int?
+            if let stepsValue = entry.optional("max_steps") {
+                note(stepsValue)
+                let n = try stepsValue.int()
+                guard n >= 1 else { throw stepsValue.outOfRange("must be at least 1 (got \(n))") }
+                maxSteps = n
+            }
             try entry.finish()
-            models.append(ModelSpec(name: name, source: source, learningRate: lr, tokenizer: tokenizer))
+            models.append(ModelSpec(name: name, source: source, learningRate: lr, tokenizer: tokenizer, maxSteps: maxSteps))
         }
         try m.finish()
         return models

@@ -88,12 +88,14 @@ public final class ExperimentRunner {
     /// Checks that need N: a data map needs ≥ 2 complete epochs of its reference run (ddof 1 / FTFT's rule), and
     /// every subset must hold at least one example.
     static func checkAgainstData(spec: ExperimentSpec, trainCount n: Int, file: String) throws {
-        let epochs = spec.training.maxSteps / TrainingConfiguration.batchesPerEpoch(exampleCount: n, batchSize: spec.training.batchSize)
+        let batchesPerEpoch = TrainingConfiguration.batchesPerEpoch(exampleCount: n, batchSize: spec.training.batchSize)
         for (i, method) in spec.methods.enumerated() {
+            let referenceSteps = spec.maxSteps(ofModel: method.reference ?? "")
+            let epochs = referenceSteps / batchesPerEpoch
             if method.usesReference, !method.hasExternalReference, epochs < max(2, method.ddof + 1) {
                 throw ExperimentError.outOfRange(
                     file: file, path: "methods[\(i)]", line: nil,
-                    reason: "its reference run completes \(epochs) epoch(s) of \(n) examples in \(spec.training.maxSteps) steps; a data map needs at least 2 (raise training.max_steps)")
+                    reason: "its reference run completes \(epochs) epoch(s) of \(n) examples in \(referenceSteps) steps; a data map needs at least 2 (raise max_steps)")
             }
             if method.selectsSubset, Int(method.rate * Double(n)) < 1 {
                 throw ExperimentError.outOfRange(file: file, path: "methods[\(i)].rate", line: nil,
@@ -135,7 +137,8 @@ public final class ExperimentRunner {
     func trainingConfiguration(_ recipe: ModelRecipe) -> TrainingConfiguration {
         let t = spec.training
         return TrainingConfiguration(
-            maxSteps: t.maxSteps, batchSize: t.batchSize, learningRate: recipe.spec.learningRate, warmupRate: t.warmupRate,
+            maxSteps: recipe.spec.maxSteps ?? t.maxSteps, batchSize: t.batchSize, learningRate: recipe.spec.learningRate,
+            warmupRate: t.warmupRate,
             adam: AdamWHyperparameters(epsilon: t.adamEpsilon, weightDecay: t.weightDecay), maxGradNorm: t.maxGradNorm,
             evalInterval: t.evalInterval, batching: t.batching, evaluationBatching: t.evaluationBatching,
             padTokenId: recipe.encoder.padTokenId)

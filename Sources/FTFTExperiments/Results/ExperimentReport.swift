@@ -15,8 +15,14 @@ public struct ExperimentReport {
             "OOD avg = mean of \(results.averagedTestNames.joined(separator: ", ")).",
             "Compute = 100 × training FLOPs counted at the GEMM wrapper (reference run + main run up to its stop) / those of ERM of \(spec.computeUnit) with the same seed. Evaluation is not included (reported in the ledger). The paper estimate is 100 × (N_ref + N_main × steps/max_steps) / N_unit with N = the encoders' non-embedding weight matrices.",
             results.blasLine,
-            "Every run: \(spec.training.maxSteps) max steps, batch \(spec.training.batchSize), warmup \(spec.training.warmupRate) of the full budget, evaluation every \(spec.training.evalInterval) steps and at the last; early-stopped runs keep the full-length learning-rate schedule.",
+            "Every run: \(spec.training.maxSteps) max steps\(Self.ownBudgets(spec)), batch \(spec.training.batchSize), warmup \(spec.training.warmupRate) of the full budget, evaluation every \(spec.training.evalInterval) steps and at the last; early-stopped runs keep the full-length learning-rate schedule.",
         ]
+    }
+
+    /// " (model a: n steps, …)" for models with their own `max_steps`, else nothing.
+    static func ownBudgets(_ spec: ExperimentSpec) -> String {
+        let own = spec.models.compactMap { m in m.maxSteps.map { "\(m.name): \($0)" } }
+        return own.isEmpty ? "" : " (own budgets: " + own.joined(separator: ", ") + ")"
     }
 
     /// Said only when a method's subset came from outside.

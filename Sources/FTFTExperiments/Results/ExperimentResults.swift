@@ -52,10 +52,13 @@ public struct SeedResult: Sendable {
         RelativeCompute.percent(main.kaplanTrainingFLOPs + (reference?.kaplanTrainingFLOPs ?? 0) + externalFLOPs,
                                 of: unit.kaplanTrainingFLOPs)
     }
-    /// The paper's estimate from parameter counts alone (method.md §5.2): N_ref/N_unit + N_main/N_unit · steps/max_steps.
+    /// The paper's estimate from parameter counts alone (method.md §5.2): N_ref/N_unit · ref steps/max_steps +
+    /// N_main/N_unit · steps/max_steps, `maxSteps` being the compute unit's budget (a reference trained for fewer
+    /// updates, `models.<name>.max_steps`, costs its share; at the full budget the share is 1, the paper's case).
     public func parameterEstimate(maxSteps: Int) -> Double {
         RelativeCompute.parameterEstimate(referenceParameters: reference?.parameterCount, mainParameters: main.parameterCount,
-                                          mainFraction: Double(main.steps) / Double(maxSteps), unitParameters: unit.parameterCount)
+                                          mainFraction: Double(main.steps) / Double(maxSteps), unitParameters: unit.parameterCount,
+                                          referenceFraction: reference.map { Double($0.steps) / Double(maxSteps) } ?? 1)
     }
 }
 

@@ -21,13 +21,13 @@ extension ExperimentReport {
                                                    dashed: true))
                 }
                 var markers = [LineChart.Marker(x: Double(s.reported.step), label: method.method.isEarlyStopped ? "best" : "reported")]
-                if method.method.isEarlyStopped, let last = s.checkpoints.last, last.step < results.spec.training.maxSteps {
+                if method.method.isEarlyStopped, let last = s.checkpoints.last, last.step < results.spec.maxSteps(ofModel: method.method.model) {
                     markers.append(LineChart.Marker(x: Double(last.step), label: "stopped"))
                 }
                 let title = "\(method.method.label), seed \(s.seed) (run \(s.mainRun.rawValue))"
                 figures.append("<figure>" + LineChart.svg(series, markers: markers, title: title, xLabel: "step",
                                                           yLabel: "metric (%)",
-                                                          xRange: 0...Double(results.spec.training.maxSteps)) + "</figure>")
+                                                          xRange: 0...Double(results.spec.maxSteps(ofModel: method.method.model))) + "</figure>")
             }
         }
         guard !figures.isEmpty else { return "" }

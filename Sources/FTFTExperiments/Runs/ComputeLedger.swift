@@ -76,12 +76,13 @@ public enum RelativeCompute {
         unitFLOPs > 0 ? 100 * Double(flops) / Double(unitFLOPs) : .nan
     }
 
-    /// The paper's estimate for a method from parameter counts alone: 100·(N_ref + N_main·f)/N_unit, where f is
+    /// The paper's estimate for a method from parameter counts alone: 100·(N_ref·g + N_main·f)/N_unit, where f is
     /// the fraction of the full step budget the main model trained (1 for full-length runs, T/K when early
-    /// stopped), D being the same for every full-length run (method.md §5.2).
+    /// stopped) and g the reference's (1 in the paper; less for a reference given fewer updates), D being the same
+    /// for every full-length run (method.md §5.2).
     public static func parameterEstimate(referenceParameters: Int64?, mainParameters: Int64, mainFraction: Double,
-                                         unitParameters: Int64) -> Double {
-        let reference = Double(referenceParameters ?? 0)
+                                         unitParameters: Int64, referenceFraction: Double = 1) -> Double {
+        let reference = Double(referenceParameters ?? 0) * referenceFraction
         return 100 * (reference + Double(mainParameters) * mainFraction) / Double(unitParameters)
     }
 }

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import FTFTStore
+import FTFTTestSupport
+@testable import FTFTExperiments
+
+/// `models.<name>.max_steps` (issue 14): a model whose runs train for fewer updates than the shared budget — a
+/// cheaper reference (a data map from 2 epochs) or a main model at a fraction of the budget (the paper's
+/// Figure 1). On the pipeline test's task: 200 examples in batches of 16 are 13 updates an epoch, so 26 updates
+/// are exactly 2 epochs of dynamics, against the shared 39 (3 epochs).
+struct ModelBudgetTests {
+    static let yaml = """
+        experiment: budget-test
+        task: {name: embedded, max_length: 40, embedded: {train_size: 200, validation_size: 40, ood_dev_size: 40, ood_test_size: 40}}
+        seeds: [0]
+        models:
+          tiny:  {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}, learning_rate: 3e-3}
+          tiny-2ep: {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}, learning_rate: 3e-3, max_steps: 26}
+          large: {scratch: {layers: 1, hidden: 32, heads: 2, intermediate: 64}, learning_rate: 3e-3}
+        training: {max_steps: 39, batch_size: 16, eval_interval: 6}
+        compute_unit: large
+        methods:
+          - {label: "ERM", method: erm, model: large}
+          - {label: "FTFT tiny", method: ftft, reference: tiny, model: large, patience: 2}
+          - {label: "FTFT tiny 2 epochs", method: ftft, reference: tiny-2ep, model: large, patience: 2}
+        """
+
+    static func parse(_ yaml: String, base: String = "/tmp") throws -> ExperimentSpec {
+        try ExperimentSpec.parse(yaml: yaml, file: "budget-test.yaml", baseDirectory: base, environment: [:])
+    }
+
+    struct Fixture: @unchecked Sendable {
+        let runner: ExperimentRunner
+        let results: ExperimentResults
+    }
+
+    static let fixture: Result<Fixture, Error> = Result {
+        let directory = try PackagePaths.temporaryDirectory("ftft-budget")
+        let runner = try ExperimentRunner(spec: try parse(yaml, base: directory.path), outputDirectory: directory.path)
+        runner.kernelPath = .reference
+        let manifest = try runner.run()
+        return Fixture(runner: runner,
+                       results: try ExperimentResults.load(manifest: manifest, store: runner.store, directory: runner.directory))
+    }
+
+    @Test func theKeyIsReadAndOtherModelsKeepTheSharedBudget() throws {
+        let spec = try Self.parse(Self.yaml)
+        #expect(spec.model(named: "tiny-2ep")?.maxSteps == 26 && spec.model(named: "tiny")?.maxSteps == nil)
+        #expect(spec.maxSteps(ofModel: "tiny-2ep") == 26 && spec.maxSteps(ofModel: "tiny") == 39)
+        #expect(spec.evaluationsPerFullRun(ofModel: "tiny-2ep") == 5 && spec.evaluationsPerFullRun == 7)
+    }
+
+    @Test func badValuesNameTheKeyAndLine() throws {
+        for bad in ["0", "-3", "2.5", "many"] {
+            #expect(throws: ExperimentError.self) {
+                try Self.parse(Self.yaml.replacingOccurrences(of: "max_steps: 26}", with: "max_steps: \(bad)}"))
+            }
+        }
+        #expect(throws: ExperimentError.outOfRange(file: "budget-test.yaml", path: "models.tiny-2ep.max_steps", line: 6,
+                                                   reason: "must be at least 1 (got 0)")) {
+            try Self.parse(Self.yaml.replacingOccurrences(of: "max_steps: 26}", with: "max_steps: 0}"))
+        }
+        // Patience is checked against the evaluations of the main model's own budget: 12 updates are 2 evaluations.
+        let shortMain = Self.yaml.replacingOccurrences(of: "max_steps: 26}", with: "max_steps: 12}")
+            .replacingOccurrences(of: "reference: tiny-2ep, model: large", with: "reference: tiny, model: tiny-2ep")
+        #expect(throws: ExperimentError.self) { try Self.parse(shortMain) }
+    }
+
+    /// One epoch of dynamics makes no data map: refused with the reference's own step count before training.
+    @Test func aReferenceTooShortForADataMapIsRefusedBeforeTraining() throws {
+        let spec = try Self.parse(Self.yaml.replacingOccurrences(of: "max_steps: 26}", with: "max_steps: 20}"))
+        do {
+            try ExperimentRunner.checkAgainstData(spec: spec, trainCount: 200, file: "budget-test.yaml")
+            Issue.record("a reference of 1 epoch was accepted")
+        } catch let ExperimentError.outOfRange(_, path, _, reason) {
+            #expect(path == "methods[2]")
+            #expect(reason.contains("1 epoch(s) of 200 examples in 20 steps"), "\(reason)")
+        }
+        try ExperimentRunner.checkAgainstData(spec: try Self.parse(Self.yaml), trainCount: 200, file: "budget-test.yaml")
+    }
+
+    /// Adding a model with its own budget changes no other run's identity (finished runs stay reusable).
+    @Test func otherRunsKeepTheirIdentity() throws {
+        let directory = try PackagePaths.temporaryDirectory("ftft-budget-identity")
+        let with = try ExperimentRunner(spec: try Self.parse(Self.yaml, base: directory.path), outputDirectory: directory.path,
+                                        readOnly: true)
+        let withoutYAML = Self.yaml.replacingOccurrences(
+            of: "  tiny-2ep: {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}, learning_rate: 3e-3, max_steps: 26}\n", with: "")
+            .replacingOccurrences(of: "\n  - {label: \"FTFT tiny 2 epochs\", method: ftft, reference: tiny-2ep, model: large, patience: 2}", with: "")
+        #expect(!withoutYAML.contains("tiny-2ep"))
+        let without = try ExperimentRunner(spec: try Self.parse(withoutYAML, base: directory.path),
+                                           outputDirectory: directory.path, readOnly: true)
+        for model in ["tiny", "large"] {
+            let a = try with.configuration(model: model, seed: 0, subset: nil, patience: nil)
+            let b = try without.configuration(model: model, seed: 0, subset: nil, patience: nil)
+            #expect(try a.sha256() == b.sha256(), "\(model)")
+        }
+        let short = try with.configuration(model: "tiny-2ep", seed: 0, subset: nil, patience: nil)
+        let full = try with.configuration(model: "tiny", seed: 0, subset: nil, patience: nil)
+        #expect(short.training.maxSteps == 26 && full.training.maxSteps == 39)
+        #expect(try short.sha256() != full.sha256())
+    }
+
+    @Test func theShortReferenceTrainsItsBudgetAndItsMapHasTwoEpochs() throws {
+        let f = try Self.fixture.get()
+        let cheap = try #require(f.results.methods.first { $0.method.label == "FTFT tiny 2 epochs" }?.seeds.first)
+        let full = try #require(f.results.methods.first { $0.method.label == "FTFT tiny" }?.seeds.first)
+        let cheapReference = try #require(cheap.reference), fullReference = try #require(full.reference)
+        #expect(cheapReference.steps == 26 && fullReference.steps == 39)
+        let referenceRun = try #require(cheap.referenceRun)
+        let maps = try f.runner.store.dataMaps(run: referenceRun)
+        #expect(!maps.isEmpty && maps.allSatisfy { $0.map.epochCount == 2 })
+        // Fewer updates of the same architecture cost fewer FLOPs, and the compute column charges exactly them.
+        #expect(cheapReference.countedTrainingFLOPs < fullReference.countedTrainingFLOPs)
+        let referenceShare = 100 * Double(cheapReference.countedTrainingFLOPs) / Double(cheap.unit.countedTrainingFLOPs)
+        let mainShare = 100 * Double(cheap.main.countedTrainingFLOPs) / Double(cheap.unit.countedTrainingFLOPs)
+        #expect(abs(cheap.countedCompute - (referenceShare + mainShare)) < 1e-9)
+        // The paper's estimate charges the reference its share of the budget: N_ref·26/39.
+        let estimate = cheap.parameterEstimate(maxSteps: 39)
+        let expected = 100 * (Double(cheapReference.parameterCount) * 26 / 39
+                              + Double(cheap.main.parameterCount) * Double(cheap.main.steps) / 39) / Double(cheap.unit.parameterCount)
+        #expect(abs(estimate - expected) < 1e-9)
+    }
+}
