@@ -35,17 +35,24 @@ public struct TablesCommand: ParsableCommand {
         if verify != nil, experiments.count != 1 { throw ValidationError("--verify compares one experiment's table: give one folder") }
     }
 
-    /// Table 4, Figure 1a and Figure 2 of the paper's §4 for the experiment's reference runs (CSV + SVG); the file
-    /// names written (none when the experiment has no DM/FTFT method).
+    /// Table 4, Figure 1a and Figure 2 of the paper's §4 for the experiment's reference runs (CSV + SVG), and Figure 1
+    /// when rows differ only in their step budget; the file names written (none when there is nothing to show).
     static func writeDiagnostics(results: ExperimentResults, store: RunStore, output: String) throws -> [String] {
-        let report = try TransferDiagnosticsReport.load(results: results, store: store)
-        guard !report.maps.isEmpty else { return [] }
         let folder = URL(fileURLWithPath: output)
         var names: [String] = []
         func write(_ text: String, _ name: String) throws {
             try AtomicFile.write(text, to: folder.appendingPathComponent(name).path)
             names.append(name)
         }
+        // Figure 1 (learning at a fraction of the budget), when rows differ only in their main model's max_steps.
+        let budgets = BudgetCurves(results: results)
+        if !budgets.isEmpty {
+            let table = budgets.table()
+            try write(table.csv, table.name + ".csv")
+            try write(budgets.svg(title: "Metrics against the step budget (\(results.spec.name))"), table.name + ".svg")
+        }
+        let report = try TransferDiagnosticsReport.load(results: results, store: store)
+        guard !report.maps.isEmpty else { return names }
         let easy = try report.easyShareTable()
         try write(easy.csv, easy.name + ".csv")
         let overlap = report.overlap()

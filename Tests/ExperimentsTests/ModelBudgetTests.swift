@@ -17,12 +17,16 @@ struct ModelBudgetTests {
           tiny:  {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}, learning_rate: 3e-3}
           tiny-2ep: {scratch: {layers: 1, hidden: 16, heads: 2, intermediate: 32}, learning_rate: 3e-3, max_steps: 26}
           large: {scratch: {layers: 1, hidden: 32, heads: 2, intermediate: 64}, learning_rate: 3e-3}
+          large-third: {scratch: {layers: 1, hidden: 32, heads: 2, intermediate: 64}, learning_rate: 3e-3, max_steps: 13}
         training: {max_steps: 39, batch_size: 16, eval_interval: 6}
         compute_unit: large
         methods:
           - {label: "ERM", method: erm, model: large}
           - {label: "FTFT tiny", method: ftft, reference: tiny, model: large, patience: 2}
           - {label: "FTFT tiny 2 epochs", method: ftft, reference: tiny-2ep, model: large, patience: 2}
+          - {label: "ERM ⅓", method: erm, model: large-third}
+          - {label: "DM", method: dm, reference: tiny, model: large}
+          - {label: "DM ⅓", method: dm, reference: tiny, model: large-third}
         """
 
     static func parse(_ yaml: String, base: String = "/tmp") throws -> ExperimentSpec {
@@ -120,5 +124,30 @@ struct ModelBudgetTests {
         let expected = 100 * (Double(cheapReference.parameterCount) * 26 / 39
                               + Double(cheap.main.parameterCount) * Double(cheap.main.steps) / 39) / Double(cheap.unit.parameterCount)
         #expect(abs(estimate - expected) < 1e-9)
+    }
+
+    /// Figure 1: rows that differ only in the main model's budget form a curve (ERM: large-third, large; DM from
+    /// tiny: the same), early-stopped rows none; each point holds its method's own summaries.
+    @Test func budgetCurvesJoinRowsThatDifferOnlyInTheBudget() throws {
+        let f = try Self.fixture.get()
+        let curves = BudgetCurves(results: f.results)
+        #expect(curves.curves.map(\.name) == ["ERM", "DM"])
+        for curve in curves.curves {
+            #expect(curve.points.map(\.maxSteps) == [13, 39])
+            #expect(curve.points.map(\.fraction) == [1.0 / 3, 1])
+            for p in curve.points {
+                let m = try #require(f.results.methods.first { $0.method.label == p.label })
+                #expect(p.oodAverage.mean == m.summary { f.results.oodAverage($0.reported).map { 100 * $0 } }.mean)
+                #expect(p.compute.mean == m.summary { $0.countedCompute }.mean)
+                #expect(p.oodAverage.count == 1)
+            }
+        }
+        // A third of the updates of the same model costs about a third of the compute (batches differ in length).
+        let erm = curves.curves[0].points
+        #expect(erm[0].compute.mean < 50 && abs(erm[1].compute.mean - 100) < 1e-9)
+        let table = curves.table()
+        #expect(table.name == "figure1_budget-test" && table.rows.count == 4)
+        #expect(table.rows.map { $0[1] } == ["ERM ⅓", "ERM", "DM ⅓", "DM"])
+        #expect(curves.svg(title: "t").contains("<svg"))
     }
 }
