@@ -51,6 +51,12 @@ public struct TablesCommand: ParsableCommand {
             try write(table.csv, table.name + ".csv")
             try write(budgets.svg(title: "Metrics against the step budget (\(results.spec.name))"), table.name + ".svg")
         }
+        // Every row against ERM of the compute unit at its budget, paired by seed (the README's verdicts quote it).
+        let paired = PairedComparisons(results: results)
+        if !paired.rows.isEmpty {
+            let table = paired.table()
+            try write(table.csv, table.name + ".csv")
+        }
         let report = try TransferDiagnosticsReport.load(results: results, store: store)
         guard !report.maps.isEmpty else { return names }
         let easy = try report.easyShareTable()

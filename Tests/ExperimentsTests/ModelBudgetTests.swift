@@ -150,4 +150,22 @@ struct ModelBudgetTests {
         #expect(table.rows.map { $0[1] } == ["ERM ⅓", "ERM", "DM ⅓", "DM"])
         #expect(curves.svg(title: "t").contains("<svg"))
     }
+
+    /// Each row against ERM of the unit model at the same budget, paired by seed; ERM itself is no row. One seed
+    /// gives a difference but no interval, so every verdict is "inconclusive".
+    @Test func pairedComparisonsUseTheBaselineOfTheSameBudget() throws {
+        let f = try Self.fixture.get()
+        let paired = PairedComparisons(results: f.results)
+        #expect(paired.rows.map(\.label) == ["FTFT tiny", "FTFT tiny 2 epochs", "DM", "DM ⅓"])
+        #expect(paired.rows.map(\.baseline) == ["ERM", "ERM", "ERM", "ERM ⅓"])
+        for r in paired.rows {
+            let a = try #require(f.results.methods.first { $0.method.label == r.label }?.seeds.first)
+            let b = try #require(f.results.methods.first { $0.method.label == r.baseline }?.seeds.first)
+            let ood = try #require(f.results.oodAverage(a.reported)), baseOOD = try #require(f.results.oodAverage(b.reported))
+            #expect(r.oodAverage.count == 1 && r.oodAverage.mean == 100 * ood - 100 * baseOOD)
+            #expect(r.oodAverage.verdict == .inconclusive && !r.oodAverage.low.isFinite)
+        }
+        let table = paired.table()
+        #expect(table.name == "paired_budget-test" && table.rows.count == 4 && table.rows.allSatisfy { $0[7] == "inconclusive" })
+    }
 }
