@@ -168,4 +168,15 @@ struct ModelBudgetTests {
         let table = paired.table()
         #expect(table.name == "paired_budget-test" && table.rows.count == 4 && table.rows.allSatisfy { $0[7] == "inconclusive" })
     }
+
+    /// The HTML report shows the same tables and figures `ftft tables` writes.
+    @Test func theHTMLReportShowsThePairedRowsFigure1AndTheTransferDiagnostics() throws {
+        let f = try Self.fixture.get()
+        let html = try ExperimentReport(results: f.results).html(store: f.runner.store)
+        for heading in ["Each row against ERM, paired by seed", "Figure 1: metrics against the step budget",
+                        "Transfer diagnostics (the paper's §4)", "Figure 1a: overlap", "Figure 2: median gold-class probability"] {
+            #expect(html.contains(heading), "\(heading)")
+        }
+        #expect(html.contains("<td>DM ⅓</td><td>ERM ⅓</td>"))
+    }
 }

@@ -50,6 +50,7 @@ extension ExperimentReport {
         }
         page += "<h2>Compute ledger (training GFLOP, main + reference)</h2>\n" + results.ledgerTable().html
         page += learningCurves()
+        page += try diagnosticsSection(store: store)
         page += "<h2>Where the time goes (each run once)</h2>\n" + results.timeSplitTable().html
         page += try dataMapSection(store: store)
         return page + "</body></html>\n"
