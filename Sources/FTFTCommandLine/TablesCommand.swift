@@ -13,7 +13,9 @@ public struct TablesCommand: ParsableCommand {
             For each experiment folder: an NLI experiment fills table1_nli, an HSD experiment table5_hsd, any other \
             table_<experiment>. Columns follow paper-tables/published/<table>.csv (metrics in percent, mean and \
             sample standard deviation over seeds, compute relative to ERM of the compute-unit model = 100 from \
-            counted FLOPs), then ftft's extra columns. The Markdown file shows the published rows under ours.
+            counted FLOPs), then ftft's extra columns, last the same figures over the seeds whose validation metric is \
+            above the majority baseline (*_excluding_majority; the per-seed CSV flags each seed in at_or_below_majority). \
+            The Markdown file shows the published rows under ours.
             """)
 
     @Argument(help: "Experiment folders (<output>/<experiment>).")
@@ -85,7 +87,7 @@ public struct TablesCommand: ParsableCommand {
                 let base = URL(fileURLWithPath: output).appendingPathComponent(table.name)
                 try AtomicFile.write(table.csv, to: base.appendingPathExtension("csv").path)
                 try AtomicFile.write(table.markdown(published: publishedText, title: "\(table.name): experiment \(results.spec.name)",
-                                                    blasLine: results.blasLine),
+                                                    blasLine: results.blasLine, majorityNote: results.majorityBaselineNote),
                                      to: base.appendingPathExtension("md").path)
                 let perSeed = results.perSeedTable()
                 try AtomicFile.write(perSeed.csv, to: URL(fileURLWithPath: output).appendingPathComponent(perSeed.name + ".csv").path)

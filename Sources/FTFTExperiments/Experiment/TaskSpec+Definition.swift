@@ -56,6 +56,13 @@ public struct PreparedTask: Sendable {
     public var devSets: [LabeledDataset] { [validation] + oodDev }
     public var testSets: [LabeledDataset] { oodTest }
 
+    /// Always predicting the (sampled) training set's most frequent class, scored on the validation set with its
+    /// metric: the line below which the paper counts a run as failed (`MajorityBaseline`).
+    public var majorityBaseline: MajorityBaseline? {
+        MajorityBaseline(trainingLabels: train.labels, evaluationLabels: validation.labels, set: definition.validation.name,
+                         metric: definition.validation.metric)
+    }
+
     /// Loads every set. With `trainLimit` / `evalLimit`, each larger set is replaced by a seeded stratified
     /// sample of exactly that many examples, file order kept: the count is apportioned over classes by largest
     /// remainders (`SelectionRules.exactCounts`), and class c of the k-th set of the task (train 0, validation 1,

@@ -1,4 +1,5 @@
 import Foundation
+import FTFTData
 import FTFTIO
 
 /// The index of an experiment folder (`<output>/<experiment>/manifest.json`): the resolved experiment and, for
@@ -43,12 +44,17 @@ public struct ExperimentManifest: Codable, Sendable, Equatable {
     public var entries: [Entry]
     /// Rows without results (absent from the file when there are none).
     public var missing: [Missing]?
+    /// The validation set's majority baseline, computed from the data the runs were trained and scored on (absent
+    /// from manifests written before it was recorded: results then recompute it, `ExperimentResults+Majority`).
+    public var majorityBaseline: MajorityBaseline?
 
-    public init(spec: ExperimentSpec, trainingExamples: Int?, entries: [Entry], missing: [Missing]? = nil) {
+    public init(spec: ExperimentSpec, trainingExamples: Int?, entries: [Entry], missing: [Missing]? = nil,
+                majorityBaseline: MajorityBaseline? = nil) {
         self.spec = spec
         self.trainingExamples = trainingExamples
         self.entries = entries
         self.missing = missing
+        self.majorityBaseline = majorityBaseline
     }
 
     public func entry(label: String, seed: UInt64) -> Entry? { entries.first { $0.label == label && $0.seed == seed } }

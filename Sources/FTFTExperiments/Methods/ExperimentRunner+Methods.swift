@@ -8,7 +8,8 @@ extension ExperimentRunner {
     /// early-stopped method can be checked against post hoc (ERM for ERM(ES), DM for FTFT) already exists.
     @discardableResult
     public func run() throws -> ExperimentManifest {
-        var manifest = ExperimentManifest(spec: spec, trainingExamples: task.train.count, entries: [])
+        var manifest = ExperimentManifest(spec: spec, trainingExamples: task.train.count, entries: [],
+                                          majorityBaseline: task.majorityBaseline)
         // Temporaries of atomic writes that a killed earlier `ftft run` left behind (checkpoints: `PhaseRunner`).
         for name in ["experiment.json", "manifest.json", "report.md", "report.html"] {
             try AtomicFile.removeStaleTemporaries(of: URL(fileURLWithPath: directory).appendingPathComponent(name).path)

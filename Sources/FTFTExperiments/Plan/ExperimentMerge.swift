@@ -135,7 +135,7 @@ public enum ExperimentMerge {
             entries.append(entry)
         }
         return ExperimentManifest(spec: plan.spec, trainingExamples: plan.trainingExamples, entries: entries,
-                                  missing: missing.isEmpty ? nil : missing)
+                                  missing: missing.isEmpty ? nil : missing, majorityBaseline: plan.majorityBaseline)
     }
 
     /// Where each unfinished planned run stands, in words ("failed at step 40 (shards/….sqlite): …").

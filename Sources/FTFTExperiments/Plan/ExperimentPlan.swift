@@ -1,4 +1,5 @@
 import Foundation
+import FTFTData
 import FTFTIO
 import FTFTStore
 
@@ -60,6 +61,8 @@ public struct ExperimentPlan: Codable, Sendable, Equatable {
     public var trainingExamples: Int
     public var runs: [PlannedRun]
     public var rows: [Row]
+    /// The validation set's majority baseline, for the manifest `ftft merge` writes (absent from older plans).
+    public var majorityBaseline: MajorityBaseline? = nil
 
     public func run(_ id: Int64) -> PlannedRun? { runs.first { $0.id == id } }
 

@@ -80,7 +80,8 @@ extension ExperimentRunner {
             let ia = spec.methods.firstIndex { $0.label == a.label } ?? 0, ib = spec.methods.firstIndex { $0.label == b.label } ?? 0
             return (a.seed, ia) < (b.seed, ib)
         }
-        return ExperimentPlan(spec: spec, trainingExamples: task.train.count, runs: runs, rows: rows)
+        return ExperimentPlan(spec: spec, trainingExamples: task.train.count, runs: runs, rows: rows,
+                              majorityBaseline: task.majorityBaseline)
     }
 
     /// FLOPs of one run as the ledger would count them: training batches in the order the run's batching draws

@@ -42,6 +42,10 @@ extension ExperimentReport {
         if let summary = spec.summary { page += "<p>\(summary)</p>\n" }
         page += "<h2>Results</h2>\n" + results.comparisonTable().html
         page += "<ul>" + (conventions + externalNote).map { "<li>\($0)</li>" }.joined() + "</ul>\n"
+        page += "<h2>Runs at or below the majority baseline</h2>\n<p>"
+            + results.majorityBaselineNote.replacingOccurrences(of: "`", with: "").replacingOccurrences(of: "&", with: "&amp;")
+                .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            + "</p>\n" + results.majorityTable().html
         let stopping = results.earlyStoppingTable()
         if !stopping.rows.isEmpty { page += "<h2>Early stopping: live stop vs. the paper's post-hoc rule</h2>\n" + stopping.html }
         if !results.otherRuns.isEmpty {

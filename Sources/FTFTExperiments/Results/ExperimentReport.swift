@@ -43,6 +43,8 @@ public struct ExperimentReport {
             + "; models " + results.spec.models.map { "`\($0.name)`" }.joined(separator: ", ") + ".\n\n"
         text += "## Results\n\n" + results.comparisonTable().markdown + "\n"
         text += (conventions + externalNote).map { "- " + $0 }.joined(separator: "\n") + "\n\n"
+        text += "## Runs at or below the majority baseline\n\n" + results.majorityBaselineNote + "\n\n"
+            + results.majorityTable().markdown + "\n"
         let stopping = results.earlyStoppingTable()
         if !stopping.rows.isEmpty {
             text += "## Early stopping: live stop vs. the paper's post-hoc rule\n\n" + stopping.markdown + "\n"
@@ -71,6 +73,7 @@ public struct ExperimentReport {
     /// The comparison and early-stopping tables as plain text, for a terminal.
     public func plain() -> String {
         var text = results.comparisonTable().plain(maxWidth: Self.plainWidth)
+        text += TableFormat.wrapped(results.majorityBaselineNote, width: Self.plainWidth) + "\n"
         let stopping = results.earlyStoppingTable()
         if !stopping.rows.isEmpty { text += "\n" + stopping.plain(maxWidth: Self.plainWidth) }
         if !results.otherRuns.isEmpty {

@@ -1,9 +1,11 @@
 import Foundation
+import FTFTData
 
 /// The results for scripts: `ftft report --format json` (everything, per method and seed, with every
 /// checkpoint's metrics — the learning curves) and `--format csv` (one row per method and seed). Metrics are the
 /// stored values in [0, 1] (rounded to 4 decimals as FTFT stores them), compute is relative to ERM of the compute
-/// unit = 100, as in the tables.
+/// unit = 100, as in the tables. Both say which runs are at or below the validation set's majority baseline
+/// (`ExperimentResults+Majority`).
 extension ExperimentResults {
     struct SetName: Encodable {
         var set: String
@@ -40,6 +42,8 @@ extension ExperimentResults {
         var pool: Int?
         var externalReference: ExternalReference?
         var model: String?
+        /// nil when the baseline or the run's validation metric is unknown.
+        var atOrBelowMajority: Bool?
         var checkpoints: [Checkpoint]
     }
 
@@ -75,6 +79,8 @@ extension ExperimentResults {
         var oodAverageOf: [String]
         var computeUnit: String
         var maxSteps: Int
+        var majorityBaseline: MajorityBaseline?
+        var majorityBaselineUnknown: String?
         var methods: [Method]
         var otherRuns: [Other]
     }
@@ -93,7 +99,8 @@ extension ExperimentResults {
                      computeKaplan: s.kaplanCompute, computePaperEstimate: s.parameterEstimate(maxSteps: spec.training.maxSteps),
                      mainSteps: s.mainSteps, checkpointsTrained: s.checkpointsTrained, postHocBest: s.postHoc?.best,
                      postHocTrained: s.postHoc?.trained, selected: s.selectedCount, pool: s.poolCount,
-                     externalReference: s.externalReference, model: s.modelFolder, checkpoints: s.checkpoints.map(checkpoint))
+                     externalReference: s.externalReference, model: s.modelFolder, atOrBelowMajority: isAtOrBelowMajority(s),
+                     checkpoints: s.checkpoints.map(checkpoint))
             })
         }
         let others = otherRuns.map {
@@ -106,6 +113,7 @@ extension ExperimentResults {
                         oodDev: task.oodDev.map { SetName(set: $0.name, metric: $0.metric.rawValue) },
                         oodTest: task.oodTest.map { SetName(set: $0.name, metric: $0.metric.rawValue) },
                         oodAverageOf: averagedTestNames, computeUnit: spec.computeUnit, maxSteps: spec.training.maxSteps,
+                        majorityBaseline: majorityBaseline, majorityBaselineUnknown: majorityBaselineUnknown,
                         methods: methods, otherRuns: others)
     }
 
@@ -129,7 +137,7 @@ extension ExperimentResults {
                       "reported_step", "main_steps", "\(validationName)_\(task.validation.metric.rawValue)"]
         header += task.oodTest.map { "\($0.name)_\($0.metric.rawValue)" }
         header += ["ood_avg_\(task.metric.rawValue)", "criterion", "compute_counted", "compute_paper_estimate", "selected",
-                   "pool", "external_reference", "model_folder"]
+                   "pool", "external_reference", "model_folder", "majority_baseline", "at_or_below_majority"]
         var lines = [header.map(field).joined(separator: ",")]
         for m in methods {
             for s in m.seeds {
@@ -139,7 +147,8 @@ extension ExperimentResults {
                 row += task.oodTest.map { number(s.reported.test[$0.name]) }
                 row += [number(oodAverage(s.reported)), number(s.reported.criterion), number(s.countedCompute),
                         number(s.parameterEstimate(maxSteps: spec.training.maxSteps)), s.selectedCount.map(String.init) ?? "",
-                        s.poolCount.map(String.init) ?? "", s.externalReference?.path ?? "", s.modelFolder ?? ""]
+                        s.poolCount.map(String.init) ?? "", s.externalReference?.path ?? "", s.modelFolder ?? "",
+                        number(majorityBaseline?.value), isAtOrBelowMajority(s).map { $0 ? "true" : "false" } ?? ""]
                 lines.append(row.map(field).joined(separator: ","))
             }
         }

@@ -4,12 +4,13 @@ extension ExperimentResults {
     /// The comparison table: per method, the reported checkpoint's metrics (percent, mean ± sample standard
     /// deviation over seeds) — in-distribution validation, each OOD test set, their average — and Compute
     /// relative to ERM of the unit model = 100 from counted FLOPs, beside the paper's parameter-count estimate,
-    /// the main model's steps and the checkpoints it trained.
+    /// the main model's steps and the checkpoints it trained; last, how many of the seeds are at or below the
+    /// majority baseline (marked ⚠; `majorityTable` gives the rows without them).
     public func comparisonTable() -> TextTable {
         var header = ["method", "ID \(validationName) \(MetricName.short(task.validation.metric.rawValue))"]
         header += task.oodTest.map { "OOD \($0.name) \(MetricName.short($0.metric.rawValue))" }
         header += ["OOD avg \(MetricName.short(task.metric.rawValue))", "compute (counted)", "compute (paper est.)",
-                   "main steps", "ckpts", "seeds"]
+                   "main steps", "ckpts", "seeds", "≤ majority"]
         var rows: [[String]] = []
         for m in methods {
             var row = [m.method.label]
@@ -24,6 +25,7 @@ extension ExperimentResults {
                        ? "best \(TableFormat.meanSD(reported, decimals: 1)) of \(TableFormat.meanSD(trained, decimals: 1))"
                        : TableFormat.meanSD(trained, decimals: 0))
             row.append("\(m.seeds.count)")
+            row.append(majorityCount(m))
             rows.append(row)
         }
         return TextTable(header: header, rows: rows)

@@ -127,6 +127,9 @@ public struct ExperimentResults: Sendable {
     public var missing: [ExperimentManifest.Missing] = []
     /// Every distinct run of the experiment (main, reference and unit runs are shared), in order of first use.
     public var runs: [RunLedger] = []
+    /// The validation set's majority baseline (`ExperimentResults+Majority`), and why it is unknown when it is.
+    public var majorityBaseline: MajorityBaseline? = nil
+    public var majorityBaselineUnknown: String? = nil
 
     /// The in-distribution validation set's name.
     public var validationName: String { task.validation.name }
@@ -159,11 +162,13 @@ public struct ExperimentResults: Sendable {
             }
             methods.append(MethodResult(method: method, seeds: seeds))
         }
+        let majority = majorityBaseline(manifest: manifest, store: store)
         return ExperimentResults(spec: spec, task: task, methods: methods, directory: directory,
                                  trainingExamples: manifest.trainingExamples,
                                  otherRuns: try OtherRun.load(store: store, manifest: manifest, task: task),
                                  missing: manifest.missing ?? [],
-                                 runs: try distinctRuns(manifest: manifest, store: store))
+                                 runs: try distinctRuns(manifest: manifest, store: store),
+                                 majorityBaseline: majority.baseline, majorityBaselineUnknown: majority.unknown)
     }
 
     static func distinctRuns(manifest: ExperimentManifest, store: RunStore) throws -> [RunLedger] {

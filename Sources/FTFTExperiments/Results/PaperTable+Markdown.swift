@@ -30,18 +30,31 @@ extension PaperTable {
 
     /// The Markdown page for this table: this project's rows, then the paper's published rows of the same table
     /// (`published`: the CSV text of paper-tables/published/<name>.csv, if there is one), on the same columns.
-    public func markdown(published: String?, title: String, blasLine: String? = nil) -> String {
+    /// With `majorityNote` (`ExperimentResults.majorityBaselineNote`), a second block repeats this project's rows over
+    /// the seeds not at or below the majority baseline (the `*_excluding_majority` columns), under that note.
+    public func markdown(published: String?, title: String, blasLine: String? = nil, majorityNote: String? = nil) -> String {
         let metricColumns = header.filter { $0.hasSuffix("_acc") || $0.hasSuffix("_macro_f1") }
         let shown = ["method", "main_model", "ref_model", "compute"] + metricColumns + ["ood_avg", "seeds"]
-        func project(_ header: [String], _ rows: [[String]], columns: [String]) -> TextTable {
+        /// `columns` of the table, headed `titles` (default: the column names).
+        func project(_ header: [String], _ rows: [[String]], columns: [String], titles: [String]? = nil) -> TextTable {
             let index = columns.map { header.firstIndex(of: $0) }
             let body = rows.map { row in index.map { i in i.flatMap { row.indices.contains($0) ? row[$0] : nil }.map { $0.isEmpty ? "–" : $0 } ?? "–" } }
-            return TextTable(header: columns, rows: body, firstNumericColumn: 3)
+            return TextTable(header: titles ?? columns, rows: body, firstNumericColumn: 3)
         }
         var text = "# \(title)\n\n"
         text += "## This project (`\(name).csv`)\n\nMetrics in percent, mean over seeds (standard deviations in the CSV); compute relative to ERM of the compute-unit model = 100, from counted FLOPs.\n\n"
         text += project(header, rows, columns: shown).markdown + "\n"
         if let blasLine { text += blasLine + " Per-seed values: `\(name)_per_seed.csv`.\n\n" }
+        if let majorityNote {
+            // The same columns, each taken from its `_excluding_majority` twin; headed by the original names.
+            let repeated = ["compute"] + metricColumns + ["ood_avg"]
+            let columns = ["method", "main_model", "ref_model"] + repeated.map { $0 + "_excluding_majority" }
+                + ["seeds_excluding_majority", "seeds"]
+            let titles = ["method", "main_model", "ref_model"] + repeated + ["seeds_excluding_majority", "seeds"]
+            text += "## This project without runs at or below the majority baseline\n\n" + majorityNote
+                + " Per seed: `at_or_below_majority` in `\(name)_per_seed.csv`.\n\n"
+            text += project(header, rows, columns: columns, titles: titles).markdown + "\n"
+        }
         if let published {
             let (pubHeader, pubRows) = Self.parseCSV(published)
             let columns = ["method", "main_model", "ref_model", "compute"] + metricColumns.filter { pubHeader.contains($0) }

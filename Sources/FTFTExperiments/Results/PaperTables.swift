@@ -2,8 +2,9 @@ import Foundation
 
 /// This project's results in the layout of the paper's tables (paper-tables/published/*.csv): one row per
 /// method, the published columns first (section, method, models, Compute, the in-distribution validation metric,
-/// the OOD test metrics, then their standard deviations), then ftft's extra columns. Metrics are percentages with
-/// 2 decimals, mean and sample standard deviation (ddof 1) over seeds.
+/// the OOD test metrics, then their standard deviations), then ftft's extra columns — last the same figures over the
+/// seeds not at or below the majority baseline (`excludingMajorityHeader`). Metrics are percentages with 2
+/// decimals, mean and sample standard deviation (ddof 1) over seeds.
 ///
 /// NLI experiments fill `table1_nli.csv` (+ HANS, which the paper does not report), HSD experiments
 /// `table5_hsd.csv`; any other task gets `table_<experiment>.csv` with columns named after its sets.
@@ -73,6 +74,7 @@ extension ExperimentResults {
         header += [validation + "_std"] + ordered.map { $0.1 + "_std" }
         header += ["ood_avg", "ood_avg_std", "compute_std", "compute_paper_estimate", "main_steps", "checkpoints_trained", "seeds",
                    "source", "blas_build", "blas_kernel"]
+        header += Self.excludingMajorityHeader(validation: validation, tests: ordered.map(\.1))
         func cell(_ s: SeedSummary, _ std: Bool, scale: Double = 100) -> String {
             let x = std ? s.standardDeviation : s.mean
             return x.isFinite ? String(format: "%.2f", x * scale) : ""
@@ -93,14 +95,16 @@ extension ExperimentResults {
                     cell(m.summary { Double($0.checkpointsTrained) }, false, scale: 1), "\(m.seeds.count)",
                     "ftft run \(spec.name): \(m.method.label)"]
             row += Self.blasCells(m.seeds.flatMap(\.blas))
+            row += excludingMajorityCells(m, tests: ordered.map(\.0))
             rows.append(row)
         }
         return PaperTable(name: paperTableName, header: header, rows: rows)
     }
 
     /// The same results seed by seed (`<table>_per_seed.csv`): every cell of the mean ± sd table for each seed, the
-    /// runs they come from, the OpenBLAS build and kernel, and a fingerprint of the reported checkpoint's logits —
-    /// what `scripts/reproduce.sh` compares, cell by cell, with a rerun.
+    /// runs they come from, the OpenBLAS build and kernel, a fingerprint of the reported checkpoint's logits — what
+    /// `scripts/reproduce.sh` compares, cell by cell, with a rerun — and last the validation set's majority baseline
+    /// and whether the seed's validation metric is at or below it (`true`/`false`; empty when unknown).
     public func perSeedTable() -> PaperTable {
         let validation = Self.paperColumn(set: validationName, split: "val", metric: task.validation.metric.rawValue)
         var tests = task.oodTest.map { ($0.name, Self.paperColumn(set: $0.name, split: "test", metric: $0.metric.rawValue)) }
@@ -108,7 +112,7 @@ extension ExperimentResults {
         let ordered = tests.filter { averagedTestNames.contains($0.0) } + tests.filter { !averagedTestNames.contains($0.0) }
         let header = ["row", "method", "main_model", "ref_model", "seed", "compute", validation] + ordered.map(\.1)
             + ["ood_avg", "compute_paper_estimate", "main_steps", "checkpoints_trained", "main_run", "reference_run",
-               "blas_build", "blas_kernel", "reported_logits_sha256"]
+               "blas_build", "blas_kernel", "reported_logits_sha256", "majority_baseline", "at_or_below_majority"]
         func cell(_ x: Double?, scale: Double = 100) -> String {
             guard let x, x.isFinite else { return "" }
             return String(format: "%.2f", x * scale)
@@ -125,6 +129,7 @@ extension ExperimentResults {
                         s.reference.map { "\($0.run.rawValue)" } ?? ""]
                 row += Self.blasCells(s.blas)
                 row += [s.reportedLogitsSHA256 ?? ""]
+                row += [cell(majorityBaseline?.value), isAtOrBelowMajority(s).map { $0 ? "true" : "false" } ?? ""]
                 rows.append(row)
             }
         }
