@@ -8,6 +8,8 @@ extension ExperimentRunner {
     /// early-stopped method can be checked against post hoc (ERM for ERM(ES), DM for FTFT) already exists.
     @discardableResult
     public func run() throws -> ExperimentManifest {
+        let lock = try acquireRunLock()
+        defer { lock.release() }
         var manifest = ExperimentManifest(spec: spec, trainingExamples: task.train.count, entries: [],
                                           majorityBaseline: task.majorityBaseline)
         // Temporaries of atomic writes that a killed earlier `ftft run` left behind (checkpoints: `PhaseRunner`).
@@ -28,6 +30,20 @@ extension ExperimentRunner {
             }
         }
         return manifest
+    }
+
+    /// One `ftft run` per experiment folder. A second process would find the runs the first is training marked
+    /// running, resume them from an older checkpoint beside it and write the same evaluations twice; an `fcntl` lock
+    /// on `<folder>/.run.lock` (released when the process ends, also when killed) refuses it before anything is
+    /// touched. Shards (`--only`) have their own locks and do not take this one.
+    func acquireRunLock() throws -> FileLock {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent(".run.lock").path
+        guard let lock = try FileLock.acquire(path: path, timeoutSeconds: 0) else {
+            throw ExperimentError.unavailable(
+                what: "experiment folder \(directory)",
+                reason: "another ftft process is running it (it holds \(path)); wait for it, or stop it with SIGTERM (it checkpoints and exits 75) before running again")
+        }
+        return lock
     }
 
     /// The experiment as resolved (JSON) beside the store, for people and for `ftft report`.
