@@ -244,6 +244,9 @@ struct CommittedExperimentFilesTests {
             // A learning-rate pilot (issue 14): ERM only, the same main model at two or more peak rates.
             let rates = Set(spec.methods.compactMap { method in spec.models.first { $0.name == method.model }?.learningRate })
             #expect(spec.methods.allSatisfy { $0.kind == .erm } && rates.count >= 2, "\(name)")
+        } else if spec.name.hasSuffix("-batching") {
+            // A batching check (issue 12): ERM only, with the batches the main table does not use.
+            #expect(spec.methods.allSatisfy { $0.kind == .erm } && spec.training.batching == .random, "\(name)")
         } else {
             #expect(spec.methods.contains { $0.kind == .ftft } && spec.methods.contains { $0.kind == .randomDM }
                     && spec.methods.contains { $0.kind == .ermES } && spec.methods.contains { $0.kind == .dm }, "\(name)")
