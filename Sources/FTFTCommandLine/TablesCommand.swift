@@ -87,7 +87,7 @@ public struct TablesCommand: ParsableCommand {
                 let base = URL(fileURLWithPath: output).appendingPathComponent(table.name)
                 try AtomicFile.write(table.csv, to: base.appendingPathExtension("csv").path)
                 try AtomicFile.write(table.markdown(published: publishedText, title: "\(table.name): experiment \(results.spec.name)",
-                                                    blasLine: results.blasLine, majorityNote: results.majorityBaselineNote),
+                                                    blasLine: results.blasLine + " " + results.machineTimeLine, majorityNote: results.majorityBaselineNote),
                                      to: base.appendingPathExtension("md").path)
                 let perSeed = results.perSeedTable()
                 try AtomicFile.write(perSeed.csv, to: URL(fileURLWithPath: output).appendingPathComponent(perSeed.name + ".csv").path)

@@ -179,4 +179,14 @@ struct ModelBudgetTests {
         }
         #expect(html.contains("<td>DM ⅓</td><td>ERM ⅓</td>"))
     }
+
+    /// The tables' machine-time sentence sums each distinct run's end-to-end wall time once.
+    @Test func machineTimeIsTheSumOfTheDistinctRunsWallTime() throws {
+        let f = try Self.fixture.get()
+        let seconds = f.results.runs.compactMap { $0.timeSplit?.totalSeconds }
+        #expect(seconds.count == f.results.runs.count && seconds.count == Set(f.results.runs.map(\.run)).count)
+        let expected = String(format: "Machine time: %.2f h of wall time over the %d distinct runs", seconds.reduce(0, +) / 3600,
+                              seconds.count)
+        #expect(f.results.machineTimeLine.hasPrefix(expected), "\(f.results.machineTimeLine)")
+    }
 }

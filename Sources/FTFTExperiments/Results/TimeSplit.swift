@@ -86,6 +86,18 @@ public struct RunLedger: Sendable {
 }
 
 extension ExperimentResults {
+    /// The machine time the table cost: the end-to-end wall time of its distinct runs (each counted once, summed
+    /// over the processes that trained it), from the ledger. Runs recorded before the split was kept have no
+    /// end-to-end time: then the sentence gives the sum of the others and says how many are missing.
+    public var machineTimeLine: String {
+        let splits = runs.map(\.timeSplit)
+        let known = splits.compactMap { $0 }
+        let hours = known.map(\.totalSeconds).reduce(0, +) / 3600
+        var line = String(format: "Machine time: %.2f h of wall time over the %d distinct runs", hours, known.count)
+        if known.count < splits.count { line += " (\(splits.count - known.count) more recorded before the ledger kept it)" }
+        return line + ", each counted once, summed over the processes that trained it (ledger)."
+    }
+
     /// Per distinct run: where the time goes, the padding of training and evaluation batches, evaluation FLOPs per
     /// training FLOP; and the experiment's total (each run counted once).
     public func timeSplitTable() -> TextTable {
