@@ -10,8 +10,8 @@ public struct TablesCommand: ParsableCommand {
         commandName: "tables",
         abstract: "Write this project's results in the layout of the paper's tables (CSV + Markdown), beside the published ones.",
         discussion: """
-            For each experiment folder: an NLI experiment fills table1_nli, an HSD experiment table5_hsd, any other \
-            table_<experiment>. Columns follow paper-tables/published/<table>.csv (metrics in percent, mean and \
+            For each experiment folder: the experiment named nli fills table1_nli, the one named hsd table5_hsd, any \
+            other table_<experiment> (a pilot of a paper's task keeps the task's columns and published rows). Columns follow paper-tables/published/<table>.csv (metrics in percent, mean and \
             sample standard deviation over seeds, compute relative to ERM of the compute-unit model = 100 from \
             counted FLOPs), then ftft's extra columns, last the same figures over the seeds whose validation metric is \
             above the majority baseline (*_excluding_majority; the per-seed CSV flags each seed in at_or_below_majority). \
@@ -82,7 +82,7 @@ public struct TablesCommand: ParsableCommand {
                 let results = try ExperimentResults.load(manifest: try ExperimentManifest.read(directory: directory),
                                                          store: store, directory: directory)
                 let table = results.paperTable()
-                let publishedPath = URL(fileURLWithPath: published).appendingPathComponent(table.name + ".csv").path
+                let publishedPath = URL(fileURLWithPath: published).appendingPathComponent(results.publishedTableName + ".csv").path
                 let publishedText = try? String(contentsOfFile: publishedPath, encoding: .utf8)
                 let base = URL(fileURLWithPath: output).appendingPathComponent(table.name)
                 try AtomicFile.write(table.csv, to: base.appendingPathExtension("csv").path)

@@ -13,13 +13,15 @@ struct PaperTablesTests {
         return PaperTable.parseCSV(text).header
     }
 
-    /// Results of one method with two seeds whose reported checkpoint has the given metrics.
-    static func results(task kind: TaskSpec.Kind, metrics: [[String: Double]], methods: [MethodSpec]) -> ExperimentResults {
+    /// Results of one method with two seeds whose reported checkpoint has the given metrics; the experiment is named
+    /// after its task (the paper's table) unless `name` says otherwise.
+    static func results(task kind: TaskSpec.Kind, metrics: [[String: Double]], methods: [MethodSpec],
+                        name: String? = nil) -> ExperimentResults {
         let task = TaskSpec(kind: kind, dataRoot: nil, maxLength: 128, trainLimit: nil, evalLimit: nil, sampleSeed: 0)
         let definition = task.definition()
         let training = TrainingSpec(maxSteps: 90, batchSize: 32, warmupRate: 0.1, evalInterval: 10, evalBatchSize: 64,
                                     adamEpsilon: 1e-6, weightDecay: 0, maxGradNorm: 1)
-        let spec = ExperimentSpec(name: "layout", summary: nil, task: task, seeds: [0, 1], threads: 1, models: [],
+        let spec = ExperimentSpec(name: name ?? task.name, summary: nil, task: task, seeds: [0, 1], threads: 1, models: [],
                                   training: training, methods: methods, computeUnit: "large", keepCheckpoints: false,
                                   storeLogits: false)
         func entry(_ run: Int64, flops: Int64, steps: Int) -> ComputeEntry {
@@ -72,6 +74,22 @@ struct PaperTablesTests {
         let page = table.markdown(published: try String(contentsOf: PackagePaths.root.appendingPathComponent("paper-tables/published/table1_nli.csv"), encoding: .utf8),
                                   title: "t")
         #expect(page.contains("| FTFT | large | small | 55.00 |") && page.contains("| FTFT | DeBERTaV3-large | DeBERTaV3-small | 51.97 |"))
+    }
+
+    /// Only the experiment named after its task fills the paper's table: a pilot of the same task gets its own file
+    /// (it must never overwrite table1_nli), still laid out and compared like the paper's.
+    @Test func anotherExperimentOfThePapersTaskGetsItsOwnTable() throws {
+        let erm = MethodSpec(label: "ERM", kind: .erm, model: "large", reference: nil, mode: .ambiguous, rate: 0.33, rule: .ftft,
+                             ddof: 1, patience: nil)
+        let metrics = ["mnli": 0.8, "anli_r1": 0.3, "anli_r2": 0.31, "anli_r3": 0.32, "hans": 0.55]
+        let paper = Self.results(task: .nli(validationFraction: 0.2, splitSeed: 0), metrics: [metrics, metrics], methods: [erm])
+        let pilot = Self.results(task: .nli(validationFraction: 0.2, splitSeed: 0), metrics: [metrics, metrics], methods: [erm],
+                                 name: "nli-pilot")
+        #expect(paper.paperTableName == "table1_nli" && paper.publishedTableName == "table1_nli")
+        #expect(pilot.paperTableName == "table_nli-pilot" && pilot.publishedTableName == "table1_nli")
+        #expect(pilot.paperTable().header == paper.paperTable().header)
+        #expect(pilot.perSeedTable().name == "table_nli-pilot_per_seed")
+        #expect(PairedComparisons(results: pilot).stem == "nli-pilot" && BudgetCurves(results: pilot).stem == "nli-pilot")
     }
 
     @Test func hsdTableHasThePublishedColumns() throws {

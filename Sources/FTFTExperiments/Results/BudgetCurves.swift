@@ -29,7 +29,7 @@ public struct BudgetCurves: Sendable {
 
     public var curves: [Curve]
     public var validationName: String
-    /// The files' name after figure1_ (as Table 4's: the task for hsd and nli, else the experiment).
+    /// The files' name after figure1_: the experiment's (figure1_hsd for experiments/hsd.yaml).
     public var stem: String
 
     public init(results: ExperimentResults) {
@@ -58,7 +58,7 @@ public struct BudgetCurves: Sendable {
             return Curve(name: largest.label, points: points)
         }
         validationName = validation
-        stem = ["hsd", "nli"].contains(results.task.name) ? results.task.name : spec.name
+        stem = spec.name
     }
 
     public var isEmpty: Bool { curves.isEmpty }

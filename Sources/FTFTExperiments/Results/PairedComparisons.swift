@@ -46,7 +46,7 @@ public struct PairedComparisons: Sendable {
                        compute: m.summary { $0.countedCompute }, baselineCompute: base.summary { $0.countedCompute })
         }
         validationName = validation
-        stem = ["hsd", "nli"].contains(results.task.name) ? results.task.name : spec.name
+        stem = spec.name
     }
 
     /// paired_<stem>: differences in percentage points (row − baseline), 95 % t-interval bounds, the verdict on

@@ -41,8 +41,14 @@ extension ExperimentResults {
         return "\(name)_\(split)_\(suffix)"
     }
 
-    /// The name of the paper's table this task fills.
-    public var paperTableName: String {
+    /// The file this experiment's table is written to: the paper's table (table1_nli, table5_hsd) only for the
+    /// experiment named after its task (experiments/nli.yaml, hsd.yaml), so that a pilot or any other experiment of
+    /// the task never overwrites it; `table_<experiment>` otherwise.
+    public var paperTableName: String { spec.name == task.name ? publishedTableName : "table_\(spec.name)" }
+
+    /// The paper's table of this task, whose published rows the Markdown page shows underneath (the layout is the
+    /// task's whatever the experiment is called).
+    public var publishedTableName: String {
         switch task.name {
         case "nli": return "table1_nli"
         case "hsd": return "table5_hsd"

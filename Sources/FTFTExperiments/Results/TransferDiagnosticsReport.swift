@@ -23,10 +23,10 @@ public struct TransferDiagnosticsReport: Sendable {
     public var models: [String]
     public var maps: [ReferenceMap]
     public var task: String
-    /// The files' name after table4_/figure1a_/figure2_: the task for the paper's tasks (hsd, nli: one experiment
-    /// each, like table5_hsd and table1_nli), the experiment otherwise, so that two experiments of one task (the
-    /// embedded demo and ladder) do not overwrite each other's files.
-    public var stem: String { ["hsd", "nli"].contains(task) ? task : experiment }
+    /// The files' name after table4_/figure1a_/figure2_: the experiment's (table4_hsd for experiments/hsd.yaml), so
+    /// that two experiments of one task (the embedded demo and ladder, a pilot and the table) never overwrite each
+    /// other's files.
+    public var stem: String { experiment }
     public var experiment: String
     /// The rate of Figure 2's hard-to-learn split (the paper: "lower than 33 %"; we take 25 %, a rate of Table 4).
     public static let hardRate = 0.25
