@@ -185,7 +185,7 @@ struct ModelBudgetTests {
         let f = try Self.fixture.get()
         let seconds = f.results.runs.compactMap { $0.timeSplit?.totalSeconds }
         #expect(seconds.count == f.results.runs.count && seconds.count == Set(f.results.runs.map(\.run)).count)
-        let expected = String(format: "Machine time: %.2f h of wall time over the %d distinct runs", seconds.reduce(0, +) / 3600,
+        let expected = String(format: "Machine time: %.2f h of wall time over the %d distinct runs,", seconds.reduce(0, +) / 3600,
                               seconds.count)
         #expect(f.results.machineTimeLine.hasPrefix(expected), "\(f.results.machineTimeLine)")
     }

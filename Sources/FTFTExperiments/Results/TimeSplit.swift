@@ -93,7 +93,8 @@ extension ExperimentResults {
         let splits = runs.map(\.timeSplit)
         let known = splits.compactMap { $0 }
         let hours = known.map(\.totalSeconds).reduce(0, +) / 3600
-        var line = String(format: "Machine time: %.2f h of wall time over the %d distinct runs", hours, known.count)
+        var line = String(format: "Machine time: %.2f h of wall time over the %d distinct run%@", hours, known.count,
+                          known.count == 1 ? "" : "s")
         if known.count < splits.count { line += " (\(splits.count - known.count) more recorded before the ledger kept it)" }
         return line + ", each counted once, summed over the processes that trained it (ledger)."
     }
