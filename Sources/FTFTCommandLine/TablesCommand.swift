@@ -60,6 +60,11 @@ public struct TablesCommand: ParsableCommand {
             try write(table.csv, table.name + ".csv")
         }
         let report = try TransferDiagnosticsReport.load(results: results, store: store)
+        // The three claims with their verdicts (the README's verdict section quotes this file).
+        if results.methods.contains(where: { $0.method.kind == .ftft }) {
+            let claims = ClaimsReport(results: results, transfer: report.maps.isEmpty ? nil : report)
+            try write(claims.markdown, "claims_\(results.spec.name).md")
+        }
         guard !report.maps.isEmpty else { return names }
         let easy = try report.easyShareTable()
         try write(easy.csv, easy.name + ".csv")

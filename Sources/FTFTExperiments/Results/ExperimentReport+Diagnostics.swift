@@ -25,6 +25,15 @@ extension ExperimentReport {
                 + table(budgets.table(), numericFrom: 3)
         }
         let transfer = try TransferDiagnosticsReport.load(results: results, store: store)
+        if results.methods.contains(where: { $0.method.kind == .ftft }) {
+            let claims = ClaimsReport(results: results, transfer: transfer.isEmpty ? nil : transfer)
+            page += "<h2>The paper's claims</h2>\n<p>Verdicts from the 95 % t-intervals of the paired differences "
+                + "(supported: above 0; not supported: below 0; inconclusive: holds 0 or fewer than two seeds).</p>\n"
+            for claim in claims.claims {
+                page += "<h3>\(htmlEscaped(claim.title)): \(claim.verdict)</h3>\n<ul>"
+                    + claim.evidence.map { "<li>\(htmlEscaped($0))</li>" }.joined() + "</ul>\n"
+            }
+        }
         if !transfer.isEmpty {
             let overlap = transfer.overlap(), curves = try transfer.medianCurves()
             page += "<h2>Transfer diagnostics (the paper's §4)</h2>\n<p>Table 4: share of easy examples (%) among the "

@@ -2,13 +2,15 @@ import Foundation
 import FTFTCartography
 import FTFTStore
 
+/// `s` with &, < and > as HTML entities (text inside elements).
+func htmlEscaped(_ s: String) -> String {
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+}
+
 extension TextTable {
     /// The table as an HTML `<table>` (cells escaped).
     public var html: String {
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;")
-        }
+        let escape = htmlEscaped
         var out = "<table>\n<tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
         for row in rows {
             out += "<tr>" + row.enumerated().map { i, cell in
