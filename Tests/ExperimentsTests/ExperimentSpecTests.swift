@@ -245,8 +245,20 @@ struct CommittedExperimentFilesTests {
             let rates = Set(spec.methods.compactMap { method in spec.models.first { $0.name == method.model }?.learningRate })
             #expect(spec.methods.allSatisfy { $0.kind == .erm } && rates.count >= 2, "\(name)")
         } else if spec.name.hasSuffix("-batching") {
-            // A batching check (issue 12): ERM only, with the batches the main table does not use.
+            // A batching check (issue 12): ERM only, with the batches the main table does not use, and nothing else
+            // changed — otherwise a difference in the metrics could not be put on the batching.
             #expect(spec.methods.allSatisfy { $0.kind == .erm } && spec.training.batching == .random, "\(name)")
+            let mainName = String(spec.name.dropLast("-batching".count))
+            let main = try ExperimentSpec.load(path: URL(fileURLWithPath: path).deletingLastPathComponent()
+                .appendingPathComponent(mainName + ".yaml").path)
+            var training = spec.training
+            training.batching = main.training.batching
+            #expect(main.training.batching != spec.training.batching, "\(name)")
+            #expect(training == main.training && spec.task == main.task && spec.threads == main.threads
+                    && spec.blasKernel == main.blasKernel, "\(name) differs from \(mainName).yaml beyond the batching")
+            for model in spec.models {
+                #expect(main.models.contains(model), "\(name): model \(model.name) is not \(mainName).yaml's")
+            }
         } else {
             #expect(spec.methods.contains { $0.kind == .ftft } && spec.methods.contains { $0.kind == .randomDM }
                     && spec.methods.contains { $0.kind == .ermES } && spec.methods.contains { $0.kind == .dm }, "\(name)")
