@@ -25,7 +25,15 @@ enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
 
 extension Metric: ExpressibleByArgument {}
 extension ModelKeep: ExpressibleByArgument {}
-extension EvaluationPolicy: ExpressibleByArgument {}
+/// Only the policies a user may ask for (`last_checkpoint` is what `reported` does for some runs, not a choice).
+extension EvaluationPolicy: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let policy = EvaluationPolicy(rawValue: argument), Self.choices.contains(policy) else { return nil }
+        self = policy
+    }
+
+    public static var allValueStrings: [String] { choices.map(\.rawValue) }
+}
 extension EvaluationBatching.Order: ExpressibleByArgument {}
 
 /// `ftft train --batching` (the experiment file's `batching`; `--mega-batch-mult` gives length-grouped's k).

@@ -102,7 +102,7 @@ extension SpecParser {
             EvaluationBatching.Order(rawValue: try v.choice(EvaluationBatching.Order.allCases.map(\.rawValue))) ?? .length
         } ?? .length
         let evaluation = try m.optional("evaluation").map { v in
-            EvaluationPolicy(rawValue: try v.choice(EvaluationPolicy.allCases.map(\.rawValue))) ?? .reported
+            EvaluationPolicy(rawValue: try v.choice(EvaluationPolicy.choices.map(\.rawValue))) ?? .reported
         } ?? .reported
         var batching = TrainingBatching.random
         let batchingValue = m.optional("batching")

@@ -83,7 +83,8 @@ extension ExperimentRunner {
         var request = PhaseRunner.Request(phase: description, method: method, role: role, recipe: recipe,
                                           configuration: configuration, examples: examples, ids: trainIDs,
                                           suite: try suite(recipe), referenceRun: referenceRun, keep: keep,
-                                          labelNames: task.definition.labelNames, policy: spec.training.evaluation)
+                                          labelNames: task.definition.labelNames,
+                                          policy: try evaluationPolicy(for: configuration, keep: keep))
         request.preparationSeconds = pendingPreparationSeconds
         let outcome = try phaseRunner.run(request)
         if !outcome.reused { pendingPreparationSeconds = 0 }
@@ -146,6 +147,23 @@ extension ExperimentRunner {
         entry.postHocRun = try postHocCounterpart(method, seed: seed)?.rawValue
         if keep != .none { entry.model = ModelExport.relativeFolder(run: RunID(entry.mainRun), keep: keep) }
         return entry
+    }
+
+    /// The evaluation policy of one run. The file's, except that under `reported` a full-length run whose criterion
+    /// curve nothing reads is evaluated at its last checkpoint only (`lastCheckpoint`): its reported checkpoint is
+    /// the last, so the early-stopping sets along the way decide nothing. Its curve is read when it is the post-hoc
+    /// counterpart of an early-stopped row of this file (`postHocCounterpart`), or when its best weights are kept.
+    /// A function of the configuration (and `keep`), so the run is recorded the same way in every role it plays.
+    func evaluationPolicy(for configuration: RunConfiguration, keep: ModelKeep) throws -> EvaluationPolicy {
+        let asked = spec.training.evaluation
+        guard asked == .reported, configuration.patience == nil, keep != .best else { return asked }
+        let sha = try configuration.sha256()
+        for method in spec.methods where method.isEarlyStopped {
+            let full = try self.configuration(model: method.model, seed: configuration.seed,
+                                              subset: try subsetIdentity(method, seed: configuration.seed), patience: nil)
+            if try full.sha256() == sha { return .reported }
+        }
+        return .lastCheckpoint
     }
 
     /// The finished full-length run that an early-stopped method's live stop can be checked against: the same

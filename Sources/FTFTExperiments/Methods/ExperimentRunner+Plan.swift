@@ -7,7 +7,7 @@ extension ExperimentRunner {
         var rows: [[String]] = []
         func status(_ configuration: RunConfiguration) throws -> String {
             let sha = try configuration.sha256()
-            let policy = spec.training.evaluation
+            let policy = try evaluationPolicy(for: configuration, keep: .none)
             if let run = try phaseRunner.finishedRun(sha: sha, policy: policy) { return "reuse \(run.id)" }
             if let (run, restart) = try phaseRunner.runToContinue(sha: sha, policy: policy) {
                 return restart ? "train again \(run.id) (recorded with evaluation: \(PhaseRunner.policy(of: run).rawValue))"

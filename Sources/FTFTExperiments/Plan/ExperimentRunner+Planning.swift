@@ -88,7 +88,8 @@ extension ExperimentRunner {
     /// them (each padded to its longest example) for max_steps updates, and each evaluation's forward passes over
     /// the sets' evaluation batches. Under the `reported` evaluation policy the early-stopping sets are evaluated
     /// at every checkpoint and the others once (at the last checkpoint, or — early-stopped — each time the best
-    /// improves, so at least once: the prediction is then a lower bound for evaluation).
+    /// improves, so at least once: the prediction is then a lower bound for evaluation); a run evaluated at its
+    /// last checkpoint only (`evaluationPolicy`) evaluates every set once.
     func predict(model: String, configuration: RunConfiguration, subset: [Int]?, estimated: Bool,
                  rates: FLOPRates) throws -> RunPrediction {
         let recipe = try recipe(model)
@@ -117,9 +118,10 @@ extension ExperimentRunner {
             }
         }
         let stopping = Set(suite.earlyStoppingSets)
+        let policy = try evaluationPolicy(for: configuration, keep: .none)
         var perEvaluation: Int64 = 0, once: Int64 = 0
         for (i, set) in suite.sets.enumerated() {
-            if spec.training.evaluation == .everyCheckpoint || stopping.contains(i) {
+            if policy == .everyCheckpoint || (policy == .reported && stopping.contains(i)) {
                 perEvaluation += evaluationFLOPs(set)
             } else {
                 once += evaluationFLOPs(set)

@@ -65,8 +65,9 @@ public struct ExperimentReport {
 
     static func policyNote(_ policy: EvaluationPolicy) -> String {
         switch policy {
-        case .reported: return "the early-stopping sets at every checkpoint, the other sets where a checkpoint can be reported"
+        case .reported: return "the early-stopping sets at every checkpoint, the other sets where a checkpoint can be reported; a full-length run no early-stopped row is checked against: every set at its last checkpoint only"
         case .everyCheckpoint: return "every set at every checkpoint"
+        case .lastCheckpoint: return "every set at the last checkpoint only"
         }
     }
 

@@ -211,7 +211,7 @@ public struct ExperimentResults: Sendable {
         }
         return SeedResult(
             seed: entry.seed, mainRun: main, checkpoints: checkpoints, reported: reported, mainSteps: mainCompute.steps,
-            checkpointsTrained: checkpoints.count, postHoc: postHoc, main: mainCompute,
+            checkpointsTrained: checkpoints.last?.checkpoint ?? 0, postHoc: postHoc, main: mainCompute,
             reference: try entry.referenceRun.map { try RunResults.compute(store: store, run: RunID($0)) },
             unit: try RunResults.compute(store: store, run: RunID(entry.unitRun)), selectedCount: entry.selectedCount,
             poolCount: entry.poolCount, externalReference: entry.externalReference, modelFolder: entry.model,

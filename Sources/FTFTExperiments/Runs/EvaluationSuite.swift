@@ -10,12 +10,29 @@ import FTFTTraining
 ///   of a full-length run, and each new best of an early-stopped run (the reported checkpoint is the last new
 ///   best). The reported numbers are the same as under `everyCheckpoint`; the learning curves of the other sets
 ///   are not recorded.
+/// - `lastCheckpoint`: every set at the last checkpoint only. Not a choice in experiment files: it is what
+///   `reported` asks of a full-length run whose criterion curve nothing reads (no early-stopped row of the
+///   experiment is checked post hoc against it, no best weights are kept) — its reported checkpoint is the last,
+///   and the early-stopping sets along the way decide nothing (`ExperimentRunner.evaluationPolicy`).
 public enum EvaluationPolicy: String, Codable, Sendable, CaseIterable {
     case reported
     case everyCheckpoint = "every_checkpoint"
+    case lastCheckpoint = "last_checkpoint"
 
-    /// Whether a run recorded under `self` holds everything a run under `needed` would record.
-    public func covers(_ needed: EvaluationPolicy) -> Bool { self == .everyCheckpoint || needed == .reported }
+    /// The policies an experiment file or the command line may ask for.
+    public static let choices: [EvaluationPolicy] = [.reported, .everyCheckpoint]
+
+    /// Whether a run recorded under `self` holds everything a run under `needed` would record
+    /// (every_checkpoint ⊇ reported ⊇ last_checkpoint).
+    public func covers(_ needed: EvaluationPolicy) -> Bool { rank >= needed.rank }
+
+    private var rank: Int {
+        switch self {
+        case .lastCheckpoint: return 0
+        case .reported: return 1
+        case .everyCheckpoint: return 2
+        }
+    }
 }
 
 /// The sets evaluated at checkpoints (method.md §1.6): the in-distribution validation set and the OOD dev sets

@@ -131,16 +131,22 @@ final class PhaseObserver: TrainingObserver {
 
     /// The early-stopping sets first (the criterion decides what else is needed); then, under `.reported`, the
     /// other sets only at a checkpoint that can be reported: a full-length run's last, an early-stopped run's new
-    /// best (its reported checkpoint is the last new best before it stops or ends).
+    /// best (its reported checkpoint is the last new best before it stops or ends). Under `.lastCheckpoint` (a
+    /// full-length run nothing reads the curve of) a checkpoint before the last evaluates nothing and records
+    /// nothing but is still a checkpoint: it is counted and the run's state is saved there.
     func evaluate(trainer: Trainer) throws -> EvaluationDecision {
         state.evaluations += 1
         let step = trainer.position.completedSteps
+        if policy == .lastCheckpoint && state.monitor == nil && step != trainer.configuration.maxSteps {
+            checkpointDue = true
+            return .continue
+        }
         let stopping = suite.earlyStoppingSets
         let count = suite.sets.count
         let progress: (Int, String) -> Void = { [phase, events] i, name in
             events(.evaluating(phase, step: step, set: name, index: i, count: count))
         }
-        var evaluated = policy == .everyCheckpoint ? Array(suite.sets.indices) : stopping
+        var evaluated = policy == .reported ? stopping : Array(suite.sets.indices)
         var results = try suite.evaluate(trainer, sets: evaluated, keepLogits: keepLogits, willEvaluate: progress)
         let criterion = try suite.criterion(results)
         let stop = state.monitor?.observe(criterion) ?? false
