@@ -49,8 +49,22 @@ struct EvaluationPolicyTests {
         let every = try Self.everyCheckpoint.get(), reported = try PipelineTests.fixture.get()
         let task = reported.results.task
         let others = Set([task.validation.name] + task.oodTest.map(\.name)), stopping = Set(task.oodDev.map(\.name))
+        // The full-length runs an early-stopped row is checked against post hoc keep their criterion curve; the
+        // other full-length runs are evaluated at their last checkpoint only (every set, once).
+        let counterparts = Set(reported.manifest.entries.compactMap(\.postHocRun))
+        var lastOnly = 0
         for (m, mEvery) in zip(reported.results.methods, every.results.methods) {
-            for s in m.seeds {
+            for s in m.seeds where s.seed == 0 && !m.method.isEarlyStopped && !counterparts.contains(s.mainRun.rawValue) {
+                let expected = try #require(mEvery.seeds.first { $0.seed == s.seed }).checkpoints.count
+                #expect(s.checkpoints.count == 1 && s.checkpointsTrained == expected && expected > 1, "\(m.method.label)")
+                #expect(s.checkpoints.first.map { Set($0.dev.keys).union($0.test.keys) } == others.union(stopping))
+                #expect(s.checkpoints.first?.checkpoint == expected, "\(m.method.label)")
+                lastOnly += 1
+            }
+        }
+        #expect(lastOnly >= 4)   // ERM tiny, DM exact, Random DM, Random DM exact (seed 0)
+        for (m, mEvery) in zip(reported.results.methods, every.results.methods) {
+            for s in m.seeds where m.method.isEarlyStopped || counterparts.contains(s.mainRun.rawValue) {
                 var best = -Double.infinity
                 for (i, c) in s.checkpoints.enumerated() {
                     #expect(Set(c.dev.keys).isSuperset(of: stopping))
