@@ -39,7 +39,7 @@ struct ResumeTests {
         let store = resumedRunner.store
         let run = try #require(try store.runs(experiment: "resume-test").first)
         #expect(run.status == .failed)
-        #expect(try store.evaluations(run: run.id).map(\.step).max() == 10)
+        #expect(try RunResults.compute(store: store, run: run.id).steps == 10)
         let resumed = try resumedRunner.run()
         #expect(resumed.entries.map(\.mainRun) == [run.id.rawValue])
         #expect(try store.run(run.id).status == .finished)

@@ -86,8 +86,10 @@ enum FTFTExecutable {
     }
 
     /// Checkpoints (distinct run, step with evaluations) in a store so far; 0 before the store exists.
-    static func evaluatedCheckpoints(_ database: String) -> Int {
-        Int(sql(database, "SELECT count(*) FROM (SELECT DISTINCT run_id, step FROM evaluation)") ?? "") ?? 0
+    static func savedCheckpoints(_ database: String) -> Int {
+        // Rows of the checkpoint table (every checkpoint with `keep_checkpoints: true`; evaluations are no count:
+        // under `reported` a full-length run may evaluate only its last checkpoint).
+        Int(sql(database, "SELECT count(*) FROM checkpoint") ?? "") ?? 0
     }
 
     /// `scripts/store-diff.sql` of `database` against `reference`: table → (rows, rows in reference, only here,

@@ -51,7 +51,7 @@ struct KillResumeTests {
             throw FTFTTestFailure("the uninterrupted run failed (\(outcome.status)): \(outcome.stderr)")
         }
         let experiment = root.appendingPathComponent("out/soak")
-        let checkpoints = FTFTExecutable.evaluatedCheckpoints(experiment.appendingPathComponent("ftft.sqlite").path)
+        let checkpoints = FTFTExecutable.savedCheckpoints(experiment.appendingPathComponent("ftft.sqlite").path)
         return Reference(root: root, experiment: experiment, checkpoints: checkpoints)
     }
 
