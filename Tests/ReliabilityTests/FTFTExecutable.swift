@@ -86,10 +86,10 @@ enum FTFTExecutable {
     }
 
     /// Checkpoints (distinct run, step with evaluations) in a store so far; 0 before the store exists.
-    static func savedCheckpoints(_ database: String) -> Int {
-        // Rows of the checkpoint table (every checkpoint with `keep_checkpoints: true`; evaluations are no count:
-        // under `reported` a full-length run may evaluate only its last checkpoint).
-        Int(sql(database, "SELECT count(*) FROM checkpoint") ?? "") ?? 0
+    /// Updates done as of each run's last checkpoint (the ledger is written at every checkpoint; evaluations are
+    /// no measure of progress: under `reported` a full-length run may evaluate only its last checkpoint).
+    static func checkpointedUpdates(_ database: String) -> Int {
+        Int(sql(database, "SELECT coalesce(sum(steps), 0) FROM compute_entry") ?? "") ?? 0
     }
 
     /// `scripts/store-diff.sql` of `database` against `reference`: table → (rows, rows in reference, only here,

@@ -29,7 +29,7 @@ extension KillResumeTests {
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
         let deadline = Date().addingTimeInterval(120)
-        while process.isRunning && Date() < deadline && FTFTExecutable.savedCheckpoints(database) < reference.checkpoints / 2 {
+        while process.isRunning && Date() < deadline && FTFTExecutable.checkpointedUpdates(database) < reference.updates / 2 {
             usleep(3_000)
         }
         #expect(process.isRunning, "the run ended before it could be signalled")
