@@ -212,4 +212,19 @@ struct ModelBudgetTests {
         #expect(claims.claims[2].verdict == (cheaper ? "inconclusive" : "not supported"))
         #expect(claims.markdown.contains("## 3. FTFT is more robust than ERM at a lower cost: **"))
     }
+    /// A row without a finished seed (a table still running) tests nothing: "not tested", never "not supported"
+    /// from a cost that was not measured (found on the HSD table with only the ERM rows finished).
+    @Test func rowsWithoutACommonSeedAreNotTested() throws {
+        let f = try Self.fixture.get()
+        var results = f.results
+        for i in results.methods.indices where ["FTFT tiny", "DM"].contains(results.methods[i].method.label) {
+            results.methods[i].seeds = []
+        }
+        let transfer = try TransferDiagnosticsReport.load(results: f.results, store: f.runner.store)
+        let claims = ClaimsReport(results: results, transfer: transfer)
+        #expect(claims.claims[0].verdict == "not tested", "\(claims.claims[0].evidence)")
+        #expect(claims.claims[2].verdict == "not tested", "\(claims.claims[2].evidence)")
+        #expect(claims.claims[2].evidence.contains("Compute: FTFT tiny has no finished seed."), "\(claims.claims[2].evidence)")
+        #expect(!claims.markdown.contains("nan"))
+    }
 }

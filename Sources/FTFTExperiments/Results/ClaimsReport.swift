@@ -14,7 +14,8 @@ import FTFTCartography
 ///
 /// Each verdict is one word from the 95 % t-interval of the paired differences (`PairedDifference.verdict`):
 /// supported (above 0), not supported (below 0), inconclusive (holds 0, or fewer than two seeds); claim 3 is not
-/// supported when its compute is at or above 100 in any seed. A missing row gives "not tested" and says which row.
+/// supported when its compute is at or above 100 in any seed. A missing row, or rows with no seed in common, give
+/// "not tested" and say why.
 public struct ClaimsReport: Sendable {
     public struct Claim: Sendable {
         public var title: String
@@ -58,7 +59,7 @@ public struct ClaimsReport: Sendable {
         var transferEvidence: [String] = []
         var transferVerdict = "not tested"
         if let row = pair(dmTransfer?.method.label) {
-            transferVerdict = row.oodAverage.verdict.rawValue
+            transferVerdict = Self.verdict(row.oodAverage)
             transferEvidence.append("\(row.label) − \(baseline), OOD avg: \(interval(row.oodAverage)); validation: \(interval(row.validation)).")
         } else {
             transferEvidence.append("No DM row with the first FTFT row's reference (\(reference ?? "none")) and the main model at the full budget.")
@@ -84,7 +85,7 @@ public struct ClaimsReport: Sendable {
         if let dmCurve {
             for (i, point) in dmCurve.points.enumerated() where point.maxSteps < spec.training.maxSteps {
                 guard let row = pair(point.label) else { continue }
-                if i == 0 { speedVerdict = row.oodAverage.verdict.rawValue }
+                if i == 0 { speedVerdict = Self.verdict(row.oodAverage) }
                 speedEvidence.append(String(format: "At %.0f %% of the budget (%d updates), ", 100 * point.fraction, point.maxSteps)
                                      + "\(row.label) − \(row.baseline), OOD avg: \(interval(row.oodAverage)); validation: \(interval(row.validation)).")
             }
@@ -97,13 +98,21 @@ public struct ClaimsReport: Sendable {
         var ftftVerdict = "not tested"
         if let row = pair(ftft?.method.label), let ftft {
             let computes = ftft.seeds.map(\.countedCompute)
-            let cheaper = !computes.isEmpty && computes.allSatisfy { $0 < 100 }
-            // The claim has two parts: a cost at or above ERM's in any seed fails it whatever the metrics say.
-            ftftVerdict = cheaper ? row.oodAverage.verdict.rawValue : Verdict.notSupported.rawValue
+            // The claim has two parts: a cost at or above ERM's in any seed fails it whatever the metrics say; with
+            // no finished seed there is nothing to fail or pass.
+            if computes.isEmpty {
+                ftftVerdict = "not tested"
+            } else {
+                ftftVerdict = computes.allSatisfy { $0 < 100 } ? Self.verdict(row.oodAverage) : Verdict.notSupported.rawValue
+            }
             ftftEvidence.append("\(row.label) − \(row.baseline), OOD avg: \(interval(row.oodAverage)); validation: \(interval(row.validation)).")
-            ftftEvidence.append(String(format: "Compute (counted FLOPs, %@ = 100): %.2f ± %.2f (max %.2f over %d seeds).",
-                                       baseline, row.compute.mean, row.compute.standardDeviation.isFinite ? row.compute.standardDeviation : 0,
-                                       computes.max() ?? .nan, computes.count))
+            if computes.isEmpty {
+                ftftEvidence.append("Compute: \(row.label) has no finished seed.")
+            } else {
+                ftftEvidence.append(String(format: "Compute (counted FLOPs, %@ = 100): %.2f ± %.2f (max %.2f over %d seeds).",
+                                           baseline, row.compute.mean, row.compute.standardDeviation.isFinite ? row.compute.standardDeviation : 0,
+                                           computes.max() ?? .nan, computes.count))
+            }
         } else {
             ftftEvidence.append("No FTFT row with the main model at the full budget.")
         }
@@ -120,6 +129,11 @@ public struct ClaimsReport: Sendable {
     }
 
     /// "Overlap of the ambiguous 33 %: R vs main (same seed) m ± s %, main seed vs seed m ± s %, random 33 %."
+    /// A comparison's verdict: "not tested" when no seed has both rows (nothing was measured), else the interval's.
+    static func verdict(_ difference: PairedDifference) -> String {
+        difference.count == 0 ? "not tested" : difference.verdict.rawValue
+    }
+
     static func overlaps(_ transfer: TransferDiagnosticsReport, reference: String, main: String) -> String? {
         let summary = transfer.overlapSummary(mainModel: main)
         func row(_ prefix: String) -> [String]? { summary.rows.first { $0.first?.hasPrefix(prefix) == true } }
