@@ -212,6 +212,7 @@ struct ModelBudgetTests {
         #expect(claims.claims[2].verdict == (cheaper ? "inconclusive" : "not supported"))
         #expect(claims.markdown.contains("## 3. FTFT is more robust than ERM at a lower cost: **"))
     }
+
     /// A row without a finished seed (a table still running) tests nothing: "not tested", never "not supported"
     /// from a cost that was not measured (found on the HSD table with only the ERM rows finished).
     @Test func rowsWithoutACommonSeedAreNotTested() throws {
