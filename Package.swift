@@ -39,7 +39,9 @@ let package = Package(
         .systemLibrary(name: "CCPUID", path: "Sources/CCPUID"),
 
         // MARK: The pipeline
-        // The git commit this binary was built from (written by BuildInfoPlugin at build time).
+        // The git commit this binary was built from (written by BuildInfoPlugin at build time; a build command with
+        // git's HEAD, index and branch ref as inputs since 2026-12-03 — editing this manifest makes an existing
+        // .build plan again, so the new command replaces the old prebuild one, which a reused plan never ran).
         .target(name: "FTFTBuildInfo", plugins: ["BuildInfoPlugin"]),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // The one seeded RNG (Philox streams) and the deterministic parallel loops. No C library, so the
