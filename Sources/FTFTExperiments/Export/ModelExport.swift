@@ -73,7 +73,7 @@ public enum ModelExport {
     static func tokenizerFiles(_ encoder: ExampleEncoder, maxLength: Int) throws -> [(name: String, data: Data)] {
         if let wordPiece = encoder as? WordPieceEncoder {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: wordPiece.path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: wordPiece.path, isDirectory: &isDirectory)
             let source = URL(fileURLWithPath: wordPiece.path)
             let folder = isDirectory.boolValue ? source : source.deletingLastPathComponent()
             var files: [(name: String, data: Data)] = []

@@ -57,7 +57,7 @@ extension ExperimentRunner {
                     row.mainRun = try add(method.label, .ermES, .main, model: method.model, seed: seed, label: method.label,
                                           configuration: main, subset: nil, dependsOn: nil, serves: serves)
                 case .randomDM:
-                    let indices = try SubsetSelection.randomIndices(count: task.train.count, rate: method.rate, rule: method.rule, seed: seed)
+                    let indices = SubsetSelection.randomIndices(count: task.train.count, rate: method.rate, rule: method.rule, seed: seed)
                     row.mainRun = try add(method.label, .randomDM, .main, model: method.model, seed: seed, label: method.label,
                                           configuration: main, subset: indices, dependsOn: nil, serves: serves)
                 case .dm, .ftft:
