@@ -164,6 +164,8 @@ public struct TrainingSpec: Sendable, Equatable, Codable {
     public var batching: TrainingBatching = .random
     /// Which sets are evaluated at which checkpoints (`reported` unless told; see `EvaluationPolicy`).
     public var evaluation: EvaluationPolicy = .reported
+    /// How early-stopped rows get their results (`live` unless told; see `EarlyStoppingRows`).
+    public var earlyStopping: EarlyStoppingRows = .live
     public var adamEpsilon: Double
     public var weightDecay: Double
     /// nil turns clipping off.
@@ -189,7 +191,25 @@ public struct TrainingSpec: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case maxSteps, batchSize, warmupRate, evalInterval, evalBatchSize, evalBatchTokens, evalOrder, batching, evaluation
-        case adamEpsilon, weightDecay, maxGradNorm
+        case earlyStopping, adamEpsilon, weightDecay, maxGradNorm
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(maxSteps, forKey: .maxSteps)
+        try c.encode(batchSize, forKey: .batchSize)
+        try c.encode(warmupRate, forKey: .warmupRate)
+        try c.encode(evalInterval, forKey: .evalInterval)
+        try c.encodeIfPresent(evalBatchSize, forKey: .evalBatchSize)
+        try c.encodeIfPresent(evalBatchTokens, forKey: .evalBatchTokens)
+        try c.encode(evalOrder, forKey: .evalOrder)
+        try c.encode(batching, forKey: .batching)
+        try c.encode(evaluation, forKey: .evaluation)
+        // Written only when not the default, so that files written before the key existed stay byte-identical.
+        if earlyStopping != .live { try c.encode(earlyStopping, forKey: .earlyStopping) }
+        try c.encode(adamEpsilon, forKey: .adamEpsilon)
+        try c.encode(weightDecay, forKey: .weightDecay)
+        try c.encodeIfPresent(maxGradNorm, forKey: .maxGradNorm)
     }
 
     /// Reads experiment.json / manifest.json; a file written before a key existed gets what ftft did then
@@ -205,6 +225,7 @@ public struct TrainingSpec: Sendable, Equatable, Codable {
         evalOrder = try c.decodeIfPresent(EvaluationBatching.Order.self, forKey: .evalOrder) ?? .dataSet
         batching = try c.decodeIfPresent(TrainingBatching.self, forKey: .batching) ?? .random
         evaluation = try c.decodeIfPresent(EvaluationPolicy.self, forKey: .evaluation) ?? .everyCheckpoint
+        earlyStopping = try c.decodeIfPresent(EarlyStoppingRows.self, forKey: .earlyStopping) ?? .live
         adamEpsilon = try c.decode(Double.self, forKey: .adamEpsilon)
         weightDecay = try c.decode(Double.self, forKey: .weightDecay)
         maxGradNorm = try c.decodeIfPresent(Double.self, forKey: .maxGradNorm)
@@ -213,6 +234,21 @@ public struct TrainingSpec: Sendable, Equatable, Codable {
     public var evaluationBatching: EvaluationBatching {
         EvaluationBatching(order: evalOrder, maxExamples: evalBatchSize, maxTokens: evalBatchTokens)
     }
+}
+
+/// Where an early-stopped row (ERM(ES), FTFT) gets its results.
+///
+/// `live`: its own run, stopped when the criterion has not improved for `patience` checkpoints.
+/// `post_hoc`: as the paper's code does it (method.md §5.1), from the full-length run of the same configuration
+/// without patience that another row of the file trains anyway (ERM for ERM(ES), the matching DM row for FTFT). Up
+/// to the stop, the two compute the same updates bit for bit (same seed, order, schedule), so that run, recording
+/// what the live run would record up to the stop (every set at each new best, and the ledger at each checkpoint),
+/// gives the row's reported checkpoint, cells, logits and cost without training it a second time. A row whose
+/// counterpart is not a row of the file, or keeps weights, or whose counterpart was recorded without those records
+/// (an older run reused from the store), runs live.
+public enum EarlyStoppingRows: String, Codable, Sendable, CaseIterable {
+    case live
+    case postHoc = "post_hoc"
 }
 
 /// One row of the comparison.

@@ -104,6 +104,9 @@ extension SpecParser {
         let evaluation = try m.optional("evaluation").map { v in
             EvaluationPolicy(rawValue: try v.choice(EvaluationPolicy.choices.map(\.rawValue))) ?? .reported
         } ?? .reported
+        let earlyStopping = try m.optional("early_stopping").map { v in
+            EarlyStoppingRows(rawValue: try v.choice(EarlyStoppingRows.allCases.map(\.rawValue))) ?? .live
+        } ?? .live
         var batching = TrainingBatching.random
         let batchingValue = m.optional("batching")
         if let batchingValue, try batchingValue.choice(["random", "length_grouped"]) == "length_grouped" {
@@ -117,7 +120,7 @@ extension SpecParser {
             guard k >= 1 else { throw v.outOfRange("must be at least 1 (got \(k))") }
             batching = .lengthGrouped(megaBatchMult: k)
         }
-        let spec = TrainingSpec(
+        var spec = TrainingSpec(
             maxSteps: try int("max_steps", default: nil, minimum: 1), batchSize: try int("batch_size", default: 32, minimum: 1),
             warmupRate: try real("warmup_rate", default: 0.1, positive: false),
             evalInterval: try int("eval_interval", default: nil, minimum: 1),
@@ -130,6 +133,7 @@ extension SpecParser {
                 guard x > 0 else { throw v.outOfRange("must be positive, or null for no clipping (got \(x))") }
                 return x
             } : 1.0)
+        spec.earlyStopping = earlyStopping
         try m.finish()
         return spec
     }

@@ -21,6 +21,10 @@ public struct ExperimentManifest: Codable, Sendable, Equatable {
         /// The full-length run with the same main model, data and seed whose logged checkpoints give the paper's
         /// post-hoc early stopping (ERM for ERM(ES), the matching DM run for FTFT), when the experiment has one.
         public var postHocRun: Int64?
+        /// True when this early-stopped row was read from `postHocRun` (`early_stopping: post_hoc`; `mainRun` is
+        /// then that run, and the row's checkpoints, reported cells and cost are those up to the stop); absent
+        /// for a live row.
+        public var postHocDerived: Bool?
         /// Training-set size and size of the selected subset (subset methods).
         public var poolCount: Int?
         public var selectedCount: Int?

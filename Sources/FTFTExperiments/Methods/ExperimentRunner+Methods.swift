@@ -85,6 +85,7 @@ extension ExperimentRunner {
                                           suite: try suite(recipe), referenceRun: referenceRun, keep: keep,
                                           labelNames: task.definition.labelNames,
                                           policy: try evaluationPolicy(for: configuration, keep: keep))
+        request.shadowPatience = try postHocPatience(for: configuration)
         request.preparationSeconds = pendingPreparationSeconds
         let outcome = try phaseRunner.run(request)
         if !outcome.reused { pendingPreparationSeconds = 0 }
@@ -101,6 +102,11 @@ extension ExperimentRunner {
         case .erm:
             entry.mainRun = try erm(model: method.model, seed: seed, role: .main, keep: keep).rawValue
         case .ermES:
+            if let derived = try postHocDerivation(method, seed: seed) {
+                (entry.mainRun, entry.postHocDerived) = (derived.rawValue, true)
+                events(.note(Self.derivedNote(method, seed: seed, from: derived)))
+                break
+            }
             entry.mainRun = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
                                       subset: nil, patience: method.patience, referenceRun: nil, keep: keep).rawValue
         case .randomDM:
@@ -138,9 +144,15 @@ extension ExperimentRunner {
             }
             events(.selected(title: method.label, seed: seed, count: selection.indices.count, pool: selection.pool))
             let identity = try subsetIdentity(method, seed: seed)
-            let main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
+            let main: RunID
+            if method.kind == .ftft, let derived = try postHocDerivation(method, seed: seed) {
+                (main, entry.postHocDerived) = (derived, true)
+                events(.note(Self.derivedNote(method, seed: seed, from: derived)))
+            } else {
+                main = try phase(title: method.label, method: storeMethod, role: .main, model: method.model, seed: seed,
                                  subset: identity.map { ($0, selection.indices) },
                                  patience: method.kind == .ftft ? method.patience : nil, referenceRun: reference, keep: keep)
+            }
             (entry.mainRun, entry.referenceRun) = (main.rawValue, reference.rawValue)
             (entry.poolCount, entry.selectedCount) = (selection.pool, selection.indices.count)
         }
@@ -164,6 +176,36 @@ extension ExperimentRunner {
             if try full.sha256() == sha { return .reported }
         }
         return .lastCheckpoint
+    }
+
+    /// For a full-length configuration that `early_stopping: post_hoc` rows are read from: the largest patience
+    /// among them (the run then records what each live row would, up to its stop). nil otherwise. A row is read
+    /// post hoc when it keeps no weights (its counterpart's weights are not its own).
+    func postHocPatience(for configuration: RunConfiguration) throws -> Int? {
+        guard spec.training.earlyStopping == .postHoc, configuration.patience == nil else { return nil }
+        let sha = try configuration.sha256()
+        var patience: Int?
+        for method in spec.methods where method.isEarlyStopped && (method.keep ?? ModelKeep.none) == ModelKeep.none {
+            let full = try self.configuration(model: method.model, seed: configuration.seed,
+                                              subset: try subsetIdentity(method, seed: configuration.seed), patience: nil)
+            if let k = method.patience, try full.sha256() == sha { patience = max(patience ?? 0, k) }
+        }
+        return patience
+    }
+
+    /// The run an `early_stopping: post_hoc` row is read from, when it can be: its finished full-length
+    /// counterpart recorded what the live run would, up to the stop — the ledger at the stop (`T = min(b + k, K)`)
+    /// and every set at the best checkpoint b. nil: the row runs live (live mode, kept weights, no counterpart
+    /// trained by the file, or a counterpart recorded without those records).
+    func postHocDerivation(_ method: MethodSpec, seed: UInt64) throws -> RunID? {
+        guard spec.training.earlyStopping == .postHoc, method.isEarlyStopped, (method.keep ?? ModelKeep.none) == ModelKeep.none,
+              let patience = method.patience, let counterpart = try postHocCounterpart(method, seed: seed) else { return nil }
+        return try RunResults.postHocReading(store: store, run: counterpart, patience: patience, task: task.definition) == nil
+            ? nil : counterpart
+    }
+
+    static func derivedNote(_ method: MethodSpec, seed: UInt64, from run: RunID) -> String {
+        "\(method.label) (seed \(seed)): read post hoc from \(run) (early_stopping: post_hoc; the same updates up to the stop)"
     }
 
     /// The finished full-length run that an early-stopped method's live stop can be checked against: the same

@@ -122,7 +122,15 @@ public enum ExperimentMerge {
             var entry = ExperimentManifest.Entry(
                 label: row.label, kind: row.kind, seed: row.seed, mainRun: row.mainRun, referenceRun: row.referenceRun,
                 unitRun: row.unitRun, postHocRun: row.postHocRun.flatMap { finished.contains($0) ? $0 : nil },
-                poolCount: nil, selectedCount: nil)
+                postHocDerived: row.postHocDerived, poolCount: nil, selectedCount: nil)
+            if row.postHocDerived == true, let method = plan.spec.methods.first(where: { $0.label == row.label }),
+               let patience = method.patience,
+               try RunResults.postHocReading(store: store, run: RunID(row.mainRun), patience: patience,
+                                             task: plan.spec.task.definition()) == nil {
+                missing.append(ExperimentManifest.Missing(label: row.label, seed: row.seed,
+                                                          reason: "run \(row.mainRun) is finished but did not record what a post-hoc reading needs (the ledger at the stop, every set at the best checkpoint); run the row live (early_stopping: live)"))
+                continue
+            }
             if let method = plan.spec.methods.first(where: { $0.label == row.label }), method.selectsSubset {
                 let spec = method.kind == .randomDM
                     ? SelectionSpec(mode: .random, rate: method.rate, rule: method.rule, seed: row.seed)

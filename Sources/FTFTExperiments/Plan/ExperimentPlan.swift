@@ -53,6 +53,9 @@ public struct ExperimentPlan: Codable, Sendable, Equatable {
         public var unitRun: Int64
         /// The full-length counterpart of an early-stopped method, when the experiment trains it.
         public var postHocRun: Int64?
+        /// True when the row is read post hoc from `postHocRun` (`early_stopping: post_hoc`; `mainRun` is then
+        /// that run): it has no run of its own.
+        public var postHocDerived: Bool?
     }
 
     public var format = ExperimentPlan.format

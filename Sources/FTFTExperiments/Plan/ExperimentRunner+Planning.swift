@@ -50,6 +50,17 @@ extension ExperimentRunner {
                 let identity = try subsetIdentity(method, seed: seed)
                 let patience = method.isEarlyStopped ? method.patience : nil
                 let main = try configuration(model: method.model, seed: seed, subset: identity, patience: patience)
+                if let counterpart = try plannedPostHocCounterpart(method, seed: seed, identity: identity, position: position) {
+                    // Read post hoc from its full-length counterpart, planned above: no run of its own (the
+                    // reference of a FTFT row is the DM row's, planned with it).
+                    if method.kind == .ftft {
+                        row.referenceRun = try erm(method.reference ?? "", seed, .reference, serves: "reference of \(serves)")
+                    }
+                    runs[counterpart].serves.append("\(serves), post hoc")
+                    (row.mainRun, row.postHocRun, row.postHocDerived) = (runs[counterpart].id, runs[counterpart].id, true)
+                    rows.append(row)
+                    continue
+                }
                 switch method.kind {
                 case .erm:
                     row.mainRun = try erm(method.model, seed, .main, serves: serves)
@@ -82,6 +93,22 @@ extension ExperimentRunner {
         }
         return ExperimentPlan(spec: spec, trainingExamples: task.train.count, runs: runs, rows: rows,
                               majorityBaseline: task.majorityBaseline)
+    }
+
+    /// The planned run an `early_stopping: post_hoc` row will be read from (an index into the plan's runs): its
+    /// full-length counterpart, when a row above plans it and no finished run of that configuration recorded
+    /// without the post-hoc records is in the store (`run()` would then train the row live, and so does the plan).
+    func plannedPostHocCounterpart(_ method: MethodSpec, seed: UInt64, identity: SubsetIdentity?,
+                                   position: [String: Int]) throws -> Int? {
+        guard spec.training.earlyStopping == .postHoc, method.isEarlyStopped,
+              (method.keep ?? ModelKeep.none) == ModelKeep.none, let patience = method.patience else { return nil }
+        let sha = try configuration(model: method.model, seed: seed, subset: identity, patience: nil).sha256()
+        guard let index = position[sha] else { return nil }
+        if let done = try phaseRunner.finishedRun(sha: sha, policy: .reported),
+           try RunResults.postHocReading(store: store, run: done.id, patience: patience, task: task.definition) == nil {
+            return nil
+        }
+        return index
     }
 
     /// FLOPs of one run as the ledger would count them: training batches in the order the run's batching draws

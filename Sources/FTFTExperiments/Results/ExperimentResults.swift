@@ -192,7 +192,16 @@ public struct ExperimentResults: Sendable {
     static func seedResult(_ entry: ExperimentManifest.Entry, method: MethodSpec, spec: ExperimentSpec, task: TaskDefinition,
                            store: RunStore) throws -> SeedResult {
         let main = RunID(entry.mainRun)
-        let checkpoints = try RunResults.checkpoints(store: store, run: main, task: task)
+        var checkpoints = try RunResults.checkpoints(store: store, run: main, task: task)
+        var derivedCompute: ComputeEntry?
+        if entry.postHocDerived == true {
+            // Read post hoc from the full-length counterpart: its checkpoints up to the stop, its ledger there.
+            guard let patience = method.patience,
+                  let reading = try RunResults.postHocReading(store: store, run: main, patience: patience, task: task) else {
+                throw ExperimentError.inconsistentStore(reason: "\(main) (\(method.label), seed \(entry.seed)) is named as read post hoc but lacks the records for it (the ledger at the stop, every set at the best checkpoint)")
+            }
+            (checkpoints, derivedCompute) = (reading.checkpoints, reading.compute)
+        }
         guard let reported = RunResults.reported(checkpoints, earlyStopped: method.isEarlyStopped) else {
             throw ExperimentError.inconsistentStore(reason: "\(main) (\(method.label), seed \(entry.seed)) has no evaluations")
         }
@@ -201,7 +210,7 @@ public struct ExperimentResults: Sendable {
             let criteria = try RunResults.checkpoints(store: store, run: RunID(counterpart), task: task).map(\.criterion)
             postHoc = EarlyStopping.postHoc(criterion: criteria, patience: patience)
         }
-        let mainCompute = try RunResults.compute(store: store, run: main)
+        let mainCompute = try derivedCompute ?? RunResults.compute(store: store, run: main)
         let runs = [main] + [entry.referenceRun, entry.unitRun].compactMap { $0.map(RunID.init) }
         var blas: [BLASIdentity] = []
         for run in runs {

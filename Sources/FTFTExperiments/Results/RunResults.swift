@@ -61,6 +61,46 @@ public enum RunResults {
         return sets.isEmpty ? nil : SHA256.hex(of: bytes)
     }
 
+    /// An early-stopped row read post hoc from its full-length counterpart `run` (`early_stopping: post_hoc`):
+    /// the stop T = min(b + k, K) from the counterpart's criterion curve, its checkpoints up to T, the best b among
+    /// them, and the ledger as the live run would have it at T. nil when the counterpart did not record that —
+    /// no ledger entry at T, or not every set at b (a run recorded before `post_hoc`, or trained live).
+    public struct PostHocReading: Sendable {
+        public var checkpoints: [CheckpointResult]
+        public var reported: CheckpointResult
+        public var trained: Int
+        public var compute: ComputeEntry
+    }
+
+    public static func postHocReading(store: RunStore, run: RunID, patience: Int, task: TaskDefinition) throws -> PostHocReading? {
+        let all = try checkpoints(store: store, run: run, task: task)
+        guard let stop = EarlyStopping.postHoc(criterion: all.map(\.criterion), patience: patience),
+              all.count >= stop.trained else { return nil }
+        var kept = Array(all.prefix(stop.trained))
+        if PhaseRunner.policy(of: try store.run(run)) != .everyCheckpoint {
+            // What the live run recorded: the other sets only at its new bests. The counterpart also has them at
+            // its own last checkpoint, which may be the stop without being a new best.
+            let stopping = Set(task.oodDev.map(\.name))
+            var best = -Double.infinity
+            for i in kept.indices {
+                if kept[i].criterion <= best {
+                    kept[i].dev = kept[i].dev.filter { stopping.contains($0.key) }
+                    kept[i].test = [:]
+                }
+                best = max(best, kept[i].criterion)
+            }
+        }
+        guard let best = reported(kept, earlyStopped: true), best.checkpoint == stop.best,
+              Set(best.dev.keys).union(best.test.keys) == Set(task.allSets.dropFirst().map(\.name)),
+              let compute = try store.ledger(run: run).first(where: { $0.phase == ledgerPhase(checkpoint: stop.trained) })
+        else { return nil }
+        return PostHocReading(checkpoints: kept, reported: best, trained: stop.trained, compute: compute)
+    }
+
+    /// The ledger phase of a post-hoc counterpart's entry at checkpoint c (1-based): its ledger as the live
+    /// early-stopped run would have it there (written beside its own "train" entry).
+    public static func ledgerPhase(checkpoint: Int) -> String { "train@checkpoint-\(checkpoint)" }
+
     /// The training-phase ledger entry of a run.
     public static func compute(store: RunStore, run: RunID) throws -> ComputeEntry {
         guard let entry = try store.ledger(run: run).first(where: { $0.phase == "train" }) else {

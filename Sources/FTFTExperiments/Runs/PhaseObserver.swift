@@ -12,6 +12,11 @@ struct PhaseState: Codable {
     var evaluations = 0
     /// The early-stopping monitor, for early-stopped runs.
     var monitor: EarlyStopping?
+    /// For a full-length run that early-stopped rows are read from post hoc (`EarlyStoppingRows.postHoc`): the
+    /// monitor with the largest patience of those rows. Until it would stop, the run records what the live
+    /// early-stopped run would (the other sets at each new best, and the ledger at each checkpoint); it never
+    /// stops the run. nil otherwise, and in runs started before it existed.
+    var shadow: EarlyStopping?
     /// The criterion (mean rounded OOD-dev metric) of each evaluation so far.
     var criteria: [Double] = []
     var compute: PhaseCompute
@@ -148,20 +153,35 @@ final class PhaseObserver: TrainingObserver {
         }
         var evaluated = policy == .reported ? stopping : Array(suite.sets.indices)
         var results = try suite.evaluate(trainer, sets: evaluated, keepLogits: keepLogits, willEvaluate: progress)
+        countEvaluationTokens(evaluated)
         let criterion = try suite.criterion(results)
         let stop = state.monitor?.observe(criterion) ?? false
-        if policy == .reported {
-            let reportable = state.monitor.map { $0.bestCheckpoint == $0.checkpointsSeen }
-                ?? (step == trainer.configuration.maxSteps)
-            if reportable {
-                let others = suite.otherSets
-                results += try suite.evaluate(trainer, sets: others, keepLogits: keepLogits, willEvaluate: progress)
-                evaluated += others
-            }
+        // A post-hoc counterpart before its shadow monitor stops: what the live early-stopped run records here.
+        var shadowing = false, shadowBest = false
+        if var shadow = state.shadow, !shadow.shouldStop {
+            shadow.observe(criterion)
+            state.shadow = shadow
+            (shadowing, shadowBest) = (true, shadow.bestCheckpoint == shadow.checkpointsSeen)
         }
-        for i in evaluated {
-            state.compute.evaluationTokensWithPadding += Int64(suite.sets[i].paddedTokens)
-            state.compute.evaluationTokensWithoutPadding += Int64(suite.sets[i].realTokens)
+        let others = suite.otherSets
+        var othersDone = policy != .reported
+        // The reportable checkpoints: an early-stopped run's (or its shadow's) new best, first; then a full-length
+        // run's last.
+        if !othersDone, state.monitor.map({ $0.bestCheckpoint == $0.checkpointsSeen }) ?? shadowBest {
+            results += try suite.evaluate(trainer, sets: others, keepLogits: keepLogits, willEvaluate: progress)
+            evaluated += others
+            countEvaluationTokens(others)
+            othersDone = true
+        }
+        if shadowing {
+            // The ledger of the live run at this checkpoint (its stop, for the rows whose patience ends here).
+            let entry = ledgerEntry(trainer, phase: RunResults.ledgerPhase(checkpoint: state.evaluations))
+            try storeWrite { try store.recordCompute(entry) }
+        }
+        if !othersDone, state.monitor == nil, step == trainer.configuration.maxSteps {
+            results += try suite.evaluate(trainer, sets: others, keepLogits: keepLogits, willEvaluate: progress)
+            evaluated += others
+            countEvaluationTokens(others)
         }
         // Stored in the suite's order, whatever order they were evaluated in.
         let position = Dictionary(uniqueKeysWithValues: evaluated.enumerated().map { ($1, $0) })
@@ -179,6 +199,13 @@ final class PhaseObserver: TrainingObserver {
         events(.evaluated(phase, CheckpointEvaluation(step: step, checkpoint: state.evaluations, results: withoutLogits,
                                                       criterion: criterion, earlyStopping: state.monitor)))
         return stop ? .stop : .continue
+    }
+
+    private func countEvaluationTokens(_ sets: [Int]) {
+        for i in sets {
+            state.compute.evaluationTokensWithPadding += Int64(suite.sets[i].paddedTokens)
+            state.compute.evaluationTokensWithoutPadding += Int64(suite.sets[i].realTokens)
+        }
     }
 
     func epochDidEnd(epoch: Int, isComplete: Bool, examplesSeen: Int, trainer: Trainer) throws {
@@ -233,7 +260,7 @@ final class PhaseObserver: TrainingObserver {
     }
 
     /// The ledger entry of this run so far (counted FLOPs and wall time from the trainer, the rest tallied here).
-    func ledgerEntry(_ trainer: Trainer) -> ComputeEntry {
+    func ledgerEntry(_ trainer: Trainer, phase: String = "train") -> ComputeEntry {
         var compute = state.compute
         compute.countedTrainingFLOPs = trainer.trainingFLOPs
         compute.countedEvaluationFLOPs = trainer.evaluationFLOPs
@@ -243,7 +270,7 @@ final class PhaseObserver: TrainingObserver {
         state.times.phaseWallSeconds = earlierPhaseSeconds + wallSeconds(since: segmentStart)
         let times = state.times
         return ComputeEntry(
-            run: run, phase: "train", parameterCount: compute.parameterCount, kaplanTrainingFLOPs: compute.kaplanTrainingFLOPs,
+            run: run, phase: phase, parameterCount: compute.parameterCount, kaplanTrainingFLOPs: compute.kaplanTrainingFLOPs,
             preciseTrainingFLOPs: compute.preciseTrainingFLOPs, countedTrainingFLOPs: compute.countedTrainingFLOPs,
             countedEvaluationFLOPs: compute.countedEvaluationFLOPs, countedDynamicsPassFLOPs: compute.countedDynamicsPassFLOPs,
             trainingWallSeconds: compute.trainingWallSeconds, evaluationWallSeconds: compute.evaluationWallSeconds,

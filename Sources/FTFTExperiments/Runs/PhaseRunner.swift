@@ -45,6 +45,9 @@ struct PhaseRunner {
         var policy: EvaluationPolicy = .everyCheckpoint
         /// Data preparation this run waited for before it was requested (loading, tokenizing, selecting).
         var preparationSeconds = 0.0
+        /// For a full-length run that early-stopped rows are read from post hoc: the largest patience among them
+        /// (`PhaseState.shadow`). Applies to a run trained from its start; a resumed run keeps what it started with.
+        var shadowPatience: Int?
     }
 
     struct Outcome {
@@ -214,6 +217,7 @@ struct PhaseRunner {
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
         var state = PhaseState(monitor: request.configuration.patience.map { EarlyStopping(patience: $0) },
+                               shadow: request.configuration.patience == nil ? request.shadowPatience.map { EarlyStopping(patience: $0) } : nil,
                                compute: PhaseCompute(config: recipe.config, totalParameterCount: recipe.totalParameterCount))
         var resumedAt: Int?
         if resuming {
@@ -221,6 +225,9 @@ struct PhaseRunner {
                 let reading = ContinuousClock.now
                 let metadata = try trainer.restore(fromCheckpoint: path)
                 state = try PhaseObserver.state(fromMetadata: metadata, file: path)
+                if state.evaluations == 0, state.shadow == nil, request.configuration.patience == nil {
+                    state.shadow = request.shadowPatience.map { EarlyStopping(patience: $0) }
+                }
                 resumedAt = trainer.position.completedSteps
                 times.checkpointWallSeconds = wallSeconds(since: reading)
             }
@@ -257,7 +264,8 @@ struct PhaseRunner {
         // Counted = exact, on every run (the compute ledger's claim): a mismatch fails the phase, with the ledger
         // kept in the store as evidence.
         try observer.state.compute.requireCountedEqualsExact(run: "\(run)")
-        if request.keep != .none, let bert = model as? BertClassifier {
+        if request.keep != .none {
+            let bert = model
             let folder = URL(fileURLWithPath: experimentDirectory).appendingPathComponent(
                 ModelExport.relativeFolder(run: run, keep: request.keep)).path
             try ModelExport.write(model: bert, weightsFile: request.keep == .best ? bestPath : nil,
