@@ -88,6 +88,34 @@ struct PostHocEarlyStoppingTests {
         }
     }
 
+    /// Interrupted after every checkpoint from step 12 on and resumed each time, the counterparts (whose post-hoc
+    /// records live in the checkpoint's state) give the same early-stopped rows, to the FLOP.
+    @Test func interruptedCounterpartsGiveTheSameRows() throws {
+        let directory = try PackagePaths.temporaryDirectory("ftft-post-hoc-resume")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let spec = try ExperimentSpec.parse(yaml: Self.yaml, file: "post-hoc-test.yaml", baseDirectory: directory.path, environment: [:])
+        var interruptions = 0, manifest: ExperimentManifest?
+        while manifest == nil && interruptions < 200 {
+            let runner = try ExperimentRunner(spec: spec, outputDirectory: directory.path)
+            runner.kernelPath = .reference
+            runner.interruptAfterStep = 12
+            do { manifest = try runner.run() } catch is PipelineInterruption { interruptions += 1 }
+        }
+        #expect(interruptions > 10)
+        let runner = try ExperimentRunner(spec: spec, outputDirectory: directory.path)
+        let resumed = try ExperimentResults.load(manifest: try #require(manifest), store: runner.store, directory: runner.directory)
+        let plain = try Self.postHoc.get()
+        for (m, n) in zip(resumed.methods, plain.results.methods) where m.method.isEarlyStopped {
+            let a = try #require(m.seeds.first), b = try #require(n.seeds.first)
+            #expect(try #require(manifest).entry(label: m.method.label, seed: 0)?.postHocDerived == true)
+            #expect(a.checkpoints == b.checkpoints && a.reported == b.reported, "\(m.method.label)")
+            #expect(a.reportedLogitsSHA256 == b.reportedLogitsSHA256 && a.checkpointsTrained == b.checkpointsTrained)
+            #expect(a.main.countedTrainingFLOPs == b.main.countedTrainingFLOPs, "\(m.method.label)")
+            #expect(a.main.countedEvaluationFLOPs == b.main.countedEvaluationFLOPs, "\(m.method.label)")
+            #expect(a.main.evaluationTokensWithPadding == b.main.evaluationTokensWithPadding, "\(m.method.label)")
+        }
+    }
+
     /// A row whose patience reaches the end of the run (T = min(b + 5, 6) = K) and whose last checkpoint is not a new best: the live run
     /// evaluates the other sets there only if it improves, the counterpart always (its own row reports it); the
     /// row is charged the live run's cost, not the counterpart's.
