@@ -45,9 +45,11 @@ extension ExperimentResults {
         var rows: [[String]] = []
         for m in methods where m.method.isEarlyStopped {
             for s in m.seeds {
-                let live = "best \(s.reported.checkpoint), trained \(s.checkpointsTrained) (\(s.mainSteps) steps)"
+                let live = s.readPostHoc ? "– (read post hoc from \(s.mainRun), \(s.mainSteps) steps)"
+                    : "best \(s.reported.checkpoint), trained \(s.checkpointsTrained) (\(s.mainSteps) steps)"
                 let post = s.postHoc.map { "best \($0.best), trained \($0.trained)" } ?? "– (no full-length run)"
-                let agree = s.postHoc.map { $0.best == s.reported.checkpoint && $0.trained == s.checkpointsTrained ? "yes" : "NO" } ?? "–"
+                let agree = s.readPostHoc ? "–"
+                    : s.postHoc.map { $0.best == s.reported.checkpoint && $0.trained == s.checkpointsTrained ? "yes" : "NO" } ?? "–"
                 rows.append([m.method.label, "\(s.seed)", "\(m.method.patience ?? 0)", live, post, agree])
             }
         }

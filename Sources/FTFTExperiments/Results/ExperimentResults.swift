@@ -34,6 +34,9 @@ public struct SeedResult: Sendable {
     /// SHA-256 (hex) over the main run's logits at the reported checkpoint, all sets in name order, as float32 bits:
     /// equal fingerprints mean bit-identical predictions. nil when the store keeps no logits.
     public var reportedLogitsSHA256: String?
+    /// True when the row was read post hoc from its full-length counterpart (`early_stopping: post_hoc`):
+    /// `mainRun` is that run, and the checkpoints, reported cells and `main` ledger are those up to the stop.
+    public var readPostHoc = false
 
     /// Compute relative to ERM of the unit model = 100, from the FLOPs counted at the GEMM wrapper:
     /// reference training (if any; an external reference's as its source states it) + main training up to where it
@@ -225,6 +228,7 @@ public struct ExperimentResults: Sendable {
             unit: try RunResults.compute(store: store, run: RunID(entry.unitRun)), selectedCount: entry.selectedCount,
             poolCount: entry.poolCount, externalReference: entry.externalReference, modelFolder: entry.model,
             referenceRun: entry.referenceRun.map(RunID.init), blas: blas,
-            reportedLogitsSHA256: try RunResults.logitsFingerprint(store: store, run: main, step: reported.step))
+            reportedLogitsSHA256: try RunResults.logitsFingerprint(store: store, run: main, step: reported.step),
+            readPostHoc: derivedCompute != nil)
     }
 }
