@@ -89,7 +89,7 @@ enum FTFTExecutable {
     /// Updates done as of each run's last checkpoint (the ledger is written at every checkpoint; evaluations are
     /// no measure of progress: under `reported` a full-length run may evaluate only its last checkpoint).
     static func checkpointedUpdates(_ database: String) -> Int {
-        Int(sql(database, "SELECT coalesce(sum(steps), 0) FROM compute_entry") ?? "") ?? 0
+        Int(sql(database, "SELECT coalesce(sum(steps), 0) FROM compute_entry WHERE phase = 'train'") ?? "") ?? 0
     }
 
     /// `scripts/store-diff.sql` of `database` against `reference`: table → (rows, rows in reference, only here,

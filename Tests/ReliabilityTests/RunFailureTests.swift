@@ -39,7 +39,7 @@ extension KillResumeTests {
         #expect(FTFTExecutable.sql(database, "SELECT model || ' ' || status FROM run ORDER BY created_at, id")
                 == "large finished\ntiny finished\nlarge finished\nwild failed")
         #expect(FTFTExecutable.sql(database, "SELECT 'ftft: error: ' || status_message FROM run WHERE id = \(wild)") == String(message))
-        #expect(FTFTExecutable.sql(database, "SELECT steps FROM compute_entry WHERE run_id = \(wild)") == "\(kept)")
+        #expect(FTFTExecutable.sql(database, "SELECT steps FROM compute_entry WHERE phase = 'train' AND run_id = \(wild)") == "\(kept)")
         #expect(FileManager.default.fileExists(atPath: experiment.appendingPathComponent("checkpoints/run-\(wild).safetensors").path))
 
         // Compare against the store as it is now: the retry must change nothing.
