@@ -35,6 +35,7 @@ extension EvaluationPolicy: ExpressibleByArgument {
     public static var allValueStrings: [String] { choices.map(\.rawValue) }
 }
 extension EvaluationBatching.Order: ExpressibleByArgument {}
+extension EarlyStoppingRows: ExpressibleByArgument {}
 
 /// `ftft train --batching` (the experiment file's `batching`; `--mega-batch-mult` gives length-grouped's k).
 enum BatchingOption: String, CaseIterable, ExpressibleByArgument {

@@ -34,6 +34,9 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Override the file's evaluation policy: reported (the OOD dev sets at every checkpoint, the others where a checkpoint can be reported) or every_checkpoint (every set at every checkpoint: learning curves).")
     var evaluation: EvaluationPolicy?
 
+    @Option(name: .customLong("early-stopping"), help: "Override the file's early_stopping: live (each early-stopped row trains and stops its own run) or post_hoc (read from its full-length counterpart, the same updates up to the stop).")
+    var earlyStopping: EarlyStoppingRows?
+
     @Flag(name: .customLong("dry-run"), help: "Load and check everything (data, tokenizers, weights), print which runs would be trained, resumed or reused, and stop.")
     var dryRun = false
 
@@ -78,6 +81,7 @@ public struct RunCommand: ParsableCommand {
             if let threads { spec.threads = threads }
             if let seeds, let list = parseSeeds(seeds) { spec.seeds = list }
             if let evaluation { spec.training.evaluation = evaluation }
+            if let earlyStopping { spec.training.earlyStopping = earlyStopping }
             if only != nil || arrayIndex != nil {
                 try runOne(spec)
                 return
