@@ -162,4 +162,35 @@ import Glibc
         #expect(done.status == 0 && done.stderr.contains("merged 1 shard(s)"), "\(done.stderr)")
         #expect(FTFTExecutable.sql(experiment.appendingPathComponent("ftft.sqlite").path, "SELECT status FROM run WHERE id = \(run.id)") == "finished")
     }
+
+    /// With `early_stopping: post_hoc` the plan has no run for the early-stopped rows (read from their
+    /// counterparts), and shards merged still equal a one-process run, manifest byte for byte.
+    @Test func postHocRowsFromShardsEqualAOneProcessRun() throws {
+        _ = try Self.prepared()
+        let root = try PackagePaths.temporaryDirectory("ftft-shards-post-hoc")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = root.appendingPathComponent("shards.yaml")
+        try Self.yaml.replacingOccurrences(of: "eval_interval: 4}", with: "eval_interval: 4, early_stopping: post_hoc}")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let single = try FTFTExecutable.run(["run", file.path, "--output", root.appendingPathComponent("one").path], in: root)
+        #expect(single.status == 0, "\(single.stderr)")
+        let output = root.appendingPathComponent("out"), experiment = output.appendingPathComponent("shards")
+        let runs = try Self.plan(file, output: output, in: root)
+        #expect(runs.count == 8, "\(runs)")   // 12 with live rows: ERM(ES) and FTFT of both seeds are read post hoc
+        for stage in ["independent", "dependent"] {
+            for run in runs where run.stage == stage {
+                let outcome = try FTFTExecutable.run(["run", file.path, "--output", output.path, "--stage", stage,
+                                                      "--array-index", "\(run.index)"], in: root)
+                #expect(outcome.status == 0, "\(outcome.stderr)")
+            }
+        }
+        let merged = try FTFTExecutable.run(["merge", experiment.path], in: root)
+        #expect(merged.status == 0 && merged.stderr.contains("merged 8 shard(s)"), "\(merged.stderr)")
+        let reference = root.appendingPathComponent("one/shards")
+        try Self.expectIdentical(experiment.appendingPathComponent("ftft.sqlite").path,
+                                 reference.appendingPathComponent("ftft.sqlite").path, "post-hoc shards")
+        let manifest = try Data(contentsOf: experiment.appendingPathComponent("manifest.json"))
+        #expect(manifest == (try Data(contentsOf: reference.appendingPathComponent("manifest.json"))))
+        #expect(String(decoding: manifest, as: UTF8.self).components(separatedBy: "\"postHocDerived\" : true").count == 5)
+    }
 }
