@@ -115,8 +115,9 @@ extension ExperimentRunner {
     /// them (each padded to its longest example) for max_steps updates, and each evaluation's forward passes over
     /// the sets' evaluation batches. Under the `reported` evaluation policy the early-stopping sets are evaluated
     /// at every checkpoint and the others once (at the last checkpoint, or — early-stopped — each time the best
-    /// improves, so at least once: the prediction is then a lower bound for evaluation); a run evaluated at its
-    /// last checkpoint only (`evaluationPolicy`) evaluates every set once.
+    /// improves, so at least once: the prediction is then a lower bound for evaluation — as it is for a
+    /// full-length run that `early_stopping: post_hoc` rows are read from, which also evaluates the others at its new
+    /// bests before the stop); a run evaluated at its last checkpoint only (`evaluationPolicy`) evaluates every set once.
     func predict(model: String, configuration: RunConfiguration, subset: [Int]?, estimated: Bool,
                  rates: FLOPRates) throws -> RunPrediction {
         let recipe = try recipe(model)
