@@ -118,7 +118,8 @@ public struct ClaimsReport: Sendable {
         }
         for other in results.methods where other.method.kind == .ftft && other.method.label != ftft?.method.label {
             if let row = pair(other.method.label) {
-                ftftEvidence.append("\(row.label) − \(row.baseline), OOD avg: \(interval(row.oodAverage)); compute \(String(format: "%.2f", row.compute.mean)).")
+                let compute = row.compute.mean.isFinite ? String(format: "compute %.2f", row.compute.mean) : "no finished seed"
+                ftftEvidence.append("\(row.label) − \(row.baseline), OOD avg: \(interval(row.oodAverage)); \(compute).")
             }
         }
         claims.append(Claim(title: "FTFT is more robust than ERM at a lower cost", verdict: ftftVerdict, evidence: ftftEvidence))
@@ -128,18 +129,19 @@ public struct ClaimsReport: Sendable {
         seeds = spec.seeds
     }
 
-    /// "Overlap of the ambiguous 33 %: R vs main (same seed) m ± s %, main seed vs seed m ± s %, random 33 %."
     /// A comparison's verdict: "not tested" when no seed has both rows (nothing was measured), else the interval's.
     static func verdict(_ difference: PairedDifference) -> String {
         difference.count == 0 ? "not tested" : difference.verdict.rawValue
     }
 
+    /// "Overlap of the ambiguous 33 %: R vs main (same seed) m % (sd s, n pairs), main seed vs seed …, random 33 %."
     static func overlaps(_ transfer: TransferDiagnosticsReport, reference: String, main: String) -> String? {
         let summary = transfer.overlapSummary(mainModel: main)
         func row(_ prefix: String) -> [String]? { summary.rows.first { $0.first?.hasPrefix(prefix) == true } }
+        func pairs(_ count: String) -> String { count == "1" ? "1 pair" : "\(count) pairs" }
         guard let cross = row("\(reference) vs \(main)") else { return nil }
-        var text = "Overlap of the ambiguous 33 %: \(reference) vs \(main), same seed, \(cross[2]) % (sd \(cross[3].isEmpty ? "–" : cross[3]), \(cross[1]) pairs)"
-        if let same = row("\(main) seed vs seed") { text += "; \(main) seed vs seed \(same[2]) % (sd \(same[3].isEmpty ? "–" : same[3]), \(same[1]) pairs)" }
+        var text = "Overlap of the ambiguous 33 %: \(reference) vs \(main), same seed, \(cross[2]) % (sd \(cross[3].isEmpty ? "–" : cross[3]), \(pairs(cross[1])))"
+        if let same = row("\(main) seed vs seed") { text += "; \(main) seed vs seed \(same[2]) % (sd \(same[3].isEmpty ? "–" : same[3]), \(pairs(same[1])))" }
         return text + "; two random thirds share 33 % on average."
     }
 
