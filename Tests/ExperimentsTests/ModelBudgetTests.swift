@@ -210,6 +210,10 @@ struct ModelBudgetTests {
         let ftft = try #require(f.results.methods.first { $0.method.label == "FTFT tiny" })
         let cheaper = ftft.seeds.allSatisfy { $0.countedCompute < 100 }
         #expect(claims.claims[2].verdict == (cheaper ? "inconclusive" : "not supported"))
+        // One seed: the sd is undefined and printed as 0; the maximum and the count are that seed's.
+        let compute = String(format: "%.2f", try #require(ftft.seeds.first).countedCompute)
+        #expect(claims.claims[2].evidence.contains("Compute (counted FLOPs, ERM = 100): \(compute) ± 0.00 (max \(compute) over 1 seed)."),
+                "\(claims.claims[2].evidence)")
         #expect(claims.markdown.contains("## 3. FTFT is more robust than ERM at a lower cost: **"))
     }
 

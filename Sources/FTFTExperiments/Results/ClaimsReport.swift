@@ -109,9 +109,12 @@ public struct ClaimsReport: Sendable {
             if computes.isEmpty {
                 ftftEvidence.append("Compute: \(row.label) has no finished seed.")
             } else {
-                ftftEvidence.append(String(format: "Compute (counted FLOPs, %@ = 100): %.2f ± %.2f (max %.2f over %d seeds).",
-                                           baseline, row.compute.mean, row.compute.standardDeviation.isFinite ? row.compute.standardDeviation : 0,
-                                           computes.max() ?? .nan, computes.count))
+                // Each argument a Double of its own: a literal 0 in a ternary beside a Double passes as an Int
+                // CVarArg, which shifted every later number of this line when one seed left the sd undefined.
+                let sd: Double = row.compute.standardDeviation.isFinite ? row.compute.standardDeviation : 0
+                let maximum: Double = computes.max() ?? .nan
+                let numbers = String(format: "%.2f ± %.2f (max %.2f", row.compute.mean, sd, maximum)
+                ftftEvidence.append("Compute (counted FLOPs, \(baseline) = 100): \(numbers) over \(computes.count) seed\(computes.count == 1 ? "" : "s")).")
             }
         } else {
             ftftEvidence.append("No FTFT row with the main model at the full budget.")
