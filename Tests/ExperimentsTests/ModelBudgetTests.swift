@@ -27,6 +27,7 @@ struct ModelBudgetTests {
           - {label: "ERM ⅓", method: erm, model: large-third}
           - {label: "DM", method: dm, reference: tiny, model: large}
           - {label: "DM ⅓", method: dm, reference: tiny, model: large-third}
+          - {label: "ERM(ES)", method: erm_es, model: large, patience: 2}
         """
 
     static func parse(_ yaml: String, base: String = "/tmp") throws -> ExperimentSpec {
@@ -156,8 +157,8 @@ struct ModelBudgetTests {
     @Test func pairedComparisonsUseTheBaselineOfTheSameBudget() throws {
         let f = try Self.fixture.get()
         let paired = PairedComparisons(results: f.results)
-        #expect(paired.rows.map(\.label) == ["FTFT tiny", "FTFT tiny 2 epochs", "DM", "DM ⅓"])
-        #expect(paired.rows.map(\.baseline) == ["ERM", "ERM", "ERM", "ERM ⅓"])
+        #expect(paired.rows.map(\.label) == ["FTFT tiny", "FTFT tiny 2 epochs", "DM", "DM ⅓", "ERM(ES)"])
+        #expect(paired.rows.map(\.baseline) == ["ERM", "ERM", "ERM", "ERM ⅓", "ERM"])
         for r in paired.rows {
             let a = try #require(f.results.methods.first { $0.method.label == r.label }?.seeds.first)
             let b = try #require(f.results.methods.first { $0.method.label == r.baseline }?.seeds.first)
@@ -166,7 +167,7 @@ struct ModelBudgetTests {
             #expect(r.oodAverage.verdict == .inconclusive && !r.oodAverage.low.isFinite)
         }
         let table = paired.table()
-        #expect(table.name == "paired_budget-test" && table.rows.count == 4 && table.rows.allSatisfy { $0[7] == "inconclusive" })
+        #expect(table.name == "paired_budget-test" && table.rows.count == 5 && table.rows.allSatisfy { $0[7] == "inconclusive" })
     }
 
     /// The HTML report shows the same tables and figures `ftft tables` writes.
@@ -215,6 +216,13 @@ struct ModelBudgetTests {
         #expect(claims.claims[2].evidence.contains("Compute (counted FLOPs, ERM = 100): \(compute) ± 0.00 (max \(compute) over 1 seed)."),
                 "\(claims.claims[2].evidence)")
         #expect(claims.markdown.contains("## 3. FTFT is more robust than ERM at a lower cost: **"))
+        // The paper's control: FTFT against early stopping alone, paired by seed from the two rows' reported values.
+        let es = try #require(f.results.methods.first { $0.method.label == "ERM(ES)" })
+        let ood = { (m: MethodResult) -> Double in 100 * (m.seeds.first.flatMap { f.results.oodAverage($0.reported) } ?? .nan) }
+        let line = try #require(claims.claims[2].evidence.first { $0.hasPrefix("FTFT tiny − ERM(ES) (early stopping alone, the paper's control), OOD avg: ") },
+                                "\(claims.claims[2].evidence)")
+        #expect(line.contains(String(format: "OOD avg: %+.2f points (1 seed; no interval)", ood(ftft) - ood(es))), "\(line)")
+        #expect(line.hasSuffix(String(format: "; compute of ERM(ES) %.2f.", try #require(es.seeds.first).countedCompute)), "\(line)")
     }
 
     /// A row without a finished seed (a table still running) tests nothing: "not tested", never "not supported"
