@@ -259,6 +259,29 @@ struct CommittedExperimentFilesTests {
             for model in spec.models {
                 #expect(main.models.contains(model), "\(name): model \(model.name) is not \(mainName).yaml's")
             }
+        } else if spec.name.hasSuffix("-budgets") {
+            // A budget experiment (issue 14's Figure 1): ERM and DM only, the main model at ⅓, ⅔ and the whole of
+            // the update budget, on exactly the main experiment's task, recipe and models — so its full-budget runs
+            // are the main experiment's runs (same run ids) and only the budget rows are new.
+            #expect(spec.methods.allSatisfy { $0.kind == .erm || $0.kind == .dm }, "\(name)")
+            let mainName = String(spec.name.dropLast("-budgets".count))
+            let main = try ExperimentSpec.load(path: URL(fileURLWithPath: path).deletingLastPathComponent()
+                .appendingPathComponent(mainName + ".yaml").path)
+            #expect(spec.training == main.training && spec.task == main.task && spec.threads == main.threads
+                    && spec.blasKernel == main.blasKernel && spec.seeds == main.seeds, "\(name) differs from \(mainName).yaml")
+            let full = spec.training.maxSteps
+            var budgets: Set<Int> = []
+            for model in spec.models {
+                if let step = model.maxSteps {
+                    // A budget model: the main model's weights and rate, stopped at a fraction of the budget.
+                    let unit = main.models.first { $0.name == spec.computeUnit }
+                    #expect(model.source == unit?.source && model.learningRate == unit?.learningRate, "\(name): \(model.name)")
+                    budgets.insert(step)
+                } else {
+                    #expect(main.models.contains(model), "\(name): model \(model.name) is not \(mainName).yaml's")
+                }
+            }
+            #expect(budgets == [full / 3, 2 * full / 3], "\(name): budgets \(budgets.sorted()) of \(full)")
         } else {
             #expect(spec.methods.contains { $0.kind == .ftft } && spec.methods.contains { $0.kind == .randomDM }
                     && spec.methods.contains { $0.kind == .ermES } && spec.methods.contains { $0.kind == .dm }, "\(name)")
