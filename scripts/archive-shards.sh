@@ -50,8 +50,9 @@ save)
       continue
     fi
     cp "$shard" "$scratch/work.sqlite"
+    # SQL string literals: a quote in a folder name is doubled.
     sqlite3 "$scratch/work.sqlite" \
-      "UPDATE run SET provenance_json = replace(replace(provenance_json, '$shared', '\$FTFT_SHARED'), '$repo', '\$FTFT_REPO');"
+      "UPDATE run SET provenance_json = replace(replace(provenance_json, '${shared//\'/\'\'}', '\$FTFT_SHARED'), '${repo//\'/\'\'}', '\$FTFT_REPO');"
     left="$(sqlite3 "$scratch/work.sqlite" "SELECT count(*) FROM run WHERE provenance_json LIKE '%\"/%';")"
     if [ "$left" != "0" ]; then
       echo "archive-shards: $id: an absolute path is left in the provenance of $left run(s); not archived:" >&2
