@@ -125,10 +125,24 @@ extension RunCommand {
             }
             planned = runs[index]
         }
-        // The plan beside the store: `ftft merge` builds the manifest from it (the first writer's copy stays).
+        // The plan beside the store: `ftft merge` builds the manifest from it. A plan of the same experiment stays
+        // (the first writer's copy: concurrent runs differ only in their predictions); one written for another
+        // version of the file (other methods, seeds, models) is replaced, else the merge would report those rows.
         try FileManager.default.createDirectory(atPath: runner.directory, withIntermediateDirectories: true)
         let planPath = ExperimentPlan.path(directory: runner.directory)
-        if !FileManager.default.fileExists(atPath: planPath) { try plan.write(to: planPath) }
+        if FileManager.default.fileExists(atPath: planPath) {
+            let written = try? ExperimentPlan.read(path: planPath)
+            // Threads and the BLAS kernel change no result (each shard may use its own): not a difference.
+            var same = written?.spec
+            same?.threads = plan.spec.threads
+            same?.blasKernel = plan.spec.blasKernel
+            if same != plan.spec || written?.rows != plan.rows {
+                try plan.write(to: planPath)
+                Standard.error("ftft: \(planPath) was written for another version of \(experiment) (or could not be read); replaced by this file's plan")
+            }
+        } else {
+            try plan.write(to: planPath)
+        }
         runner.stopRequest = StopSignals.installed().request
         Standard.error("ftft: run \(planned.id) (\(planned.title), seed \(planned.seed); \(planned.stage.rawValue) \(planned.index)): serves \(planned.serves.joined(separator: ", "))")
         switch try runner.runShard(planned) {

@@ -61,7 +61,7 @@ public struct TablesCommand: ParsableCommand {
         }
         let report = try TransferDiagnosticsReport.load(results: results, store: store)
         // The three claims with their verdicts (the README's verdict section quotes this file).
-        if results.methods.contains(where: { $0.method.kind == .ftft }) {
+        if ClaimsReport.applies(to: results) {
             let claims = ClaimsReport(results: results, transfer: report.maps.isEmpty ? nil : report)
             try write(claims.markdown, "claims_\(results.spec.name).md")
         }
@@ -91,7 +91,7 @@ public struct TablesCommand: ParsableCommand {
                 let publishedText = try? String(contentsOfFile: publishedPath, encoding: .utf8)
                 let base = URL(fileURLWithPath: output).appendingPathComponent(table.name)
                 try AtomicFile.write(table.csv, to: base.appendingPathExtension("csv").path)
-                try AtomicFile.write(table.markdown(published: publishedText, title: "\(table.name): experiment \(results.spec.name)",
+                try AtomicFile.write(table.markdown(published: publishedText, publishedName: results.publishedTableName, title: "\(table.name): experiment \(results.spec.name)",
                                                     blasLine: results.blasLine + " " + results.machineTimeLine, majorityNote: results.majorityBaselineNote),
                                      to: base.appendingPathExtension("md").path)
                 let perSeed = results.perSeedTable()

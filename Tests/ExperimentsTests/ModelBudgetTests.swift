@@ -225,6 +225,22 @@ struct ModelBudgetTests {
         #expect(line.hasSuffix(String(format: "; compute of ERM(ES) %.2f.", try #require(es.seeds.first).countedCompute)), "\(line)")
     }
 
+    /// A Figure 1 experiment without FTFT rows (nli-budgets.yaml): the smaller reference comes from the DM row, so
+    /// claims 1 and 2 are tested and claim 3 says "not tested".
+    @Test func withoutFTFTRowsTheClaimsTakeTheReferenceFromDM() throws {
+        let f = try Self.fixture.get()
+        var results = f.results
+        results.methods.removeAll { $0.method.kind == .ftft || $0.method.kind == .ermES }
+        let transfer = try TransferDiagnosticsReport.load(results: results, store: f.runner.store)
+        let claims = ClaimsReport(results: results, transfer: transfer)
+        #expect(claims.claims[0].evidence.first?.hasPrefix("DM − ERM, OOD avg: ") == true, "\(claims.claims[0].evidence)")
+        #expect(claims.claims[1].evidence.first?.hasPrefix("At 33 % of the budget (13 updates), DM ⅓ − ERM ⅓, OOD avg:") == true,
+                "\(claims.claims[1].evidence)")
+        #expect(claims.claims[0].verdict == "inconclusive" && claims.claims[1].verdict == "inconclusive")
+        #expect(claims.claims[2].verdict == "not tested" && claims.claims[2].evidence == ["No FTFT row with the main model at the full budget."],
+                "\(claims.claims[2].evidence)")
+    }
+
     /// A row without a finished seed (a table still running) tests nothing: "not tested", never "not supported"
     /// from a cost that was not measured (found on the HSD table with only the ERM rows finished).
     @Test func rowsWithoutACommonSeedAreNotTested() throws {

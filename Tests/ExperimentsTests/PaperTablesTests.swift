@@ -88,6 +88,10 @@ struct PaperTablesTests {
         #expect(paper.paperTableName == "table1_nli" && paper.publishedTableName == "table1_nli")
         #expect(pilot.paperTableName == "table_nli-pilot" && pilot.publishedTableName == "table1_nli")
         #expect(pilot.paperTable().header == paper.paperTable().header)
+        // Its page names the published file it shows (table1_nli.csv), not one named after the pilot.
+        let page = pilot.paperTable().markdown(published: "method,main_model,ref_model,compute\nERM,x,-,100\n",
+                                               publishedName: pilot.publishedTableName, title: "t")
+        #expect(page.contains("## Published (the paper, `paper-tables/published/table1_nli.csv`)") && !page.contains("published/table_nli-pilot.csv"))
         #expect(pilot.perSeedTable().name == "table_nli-pilot_per_seed")
         #expect(PairedComparisons(results: pilot).stem == "nli-pilot" && BudgetCurves(results: pilot).stem == "nli-pilot")
     }

@@ -163,6 +163,38 @@ import Glibc
         #expect(FTFTExecutable.sql(experiment.appendingPathComponent("ftft.sqlite").path, "SELECT status FROM run WHERE id = \(run.id)") == "finished")
     }
 
+    /// plan.json (what `ftft merge` builds the manifest from) follows the experiment file: a run of an edited file
+    /// (a row removed) replaces the plan the earlier version wrote, so the merge reports the file's rows only; a run
+    /// of the same file with other threads keeps it.
+    @Test func aPlanWrittenForAnEarlierVersionOfTheFileIsReplaced() throws {
+        _ = try Self.prepared()
+        let root = try PackagePaths.temporaryDirectory("ftft-shards-stale-plan")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = root.appendingPathComponent("shards.yaml")
+        let earlier = Self.yaml.replacingOccurrences(of: "seeds: [0, 1]", with: "seeds: [0]")
+        try earlier.write(to: file, atomically: true, encoding: .utf8)
+        let output = root.appendingPathComponent("out"), experiment = output.appendingPathComponent("shards")
+        let erm = try Self.runID(file, title: "ERM large", seed: 0, in: root)
+        let first = try FTFTExecutable.run(["run", file.path, "--output", output.path, "--only", "\(erm)"], in: root)
+        #expect(first.status == 0 && !first.stderr.contains("replaced"), "\(first.stderr)")
+        let planPath = experiment.appendingPathComponent("plan.json")
+        let written = try String(contentsOf: planPath, encoding: .utf8)
+        #expect(written.contains("\"ERM(ES)\""))
+
+        let otherThreads = try FTFTExecutable.run(["run", file.path, "--output", output.path, "--only", "\(erm)", "--threads", "2"], in: root)
+        #expect(otherThreads.status == 0 && !otherThreads.stderr.contains("replaced"), "\(otherThreads.stderr)")
+        #expect(try String(contentsOf: planPath, encoding: .utf8) == written)
+
+        try earlier.replacingOccurrences(of: "  - {label: \"ERM(ES)\", method: erm_es, model: large, patience: 2}\n", with: "")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let edited = try FTFTExecutable.run(["run", file.path, "--output", output.path, "--only", "\(erm)"], in: root)
+        #expect(edited.status == 0 && edited.stdout.contains("is finished already"), "\(edited.stdout) \(edited.stderr)")
+        #expect(edited.stderr.contains("was written for another version of") && edited.stderr.contains("replaced"), "\(edited.stderr)")
+        #expect(!(try String(contentsOf: planPath, encoding: .utf8)).contains("\"ERM(ES)\""))
+        let merged = try FTFTExecutable.run(["merge", experiment.path], in: root)
+        #expect(merged.status == 0 && !merged.stderr.contains("ERM(ES)"), "\(merged.stderr)")
+    }
+
     /// With `early_stopping: post_hoc` the plan has no run for the early-stopped rows (read from their
     /// counterparts), and shards merged still equal a one-process run, manifest byte for byte.
     @Test func postHocRowsFromShardsEqualAOneProcessRun() throws {

@@ -3,7 +3,8 @@ import FTFTCartography
 
 /// The paper's three claims, checked on one experiment's stores (claims_<experiment>.md from `ftft tables`; the
 /// README's verdict section quotes it). The rows are found by the experiment's structure, not by their labels:
-/// ERM of the compute-unit model (the baseline), the first FTFT row (its reference R is "the smaller reference"),
+/// ERM of the compute-unit model (the baseline), the first FTFT row (its reference R is "the smaller reference";
+/// without an FTFT row, the first DM row's reference that is not the main model),
 /// DM with R, DM with the main model itself as reference, and the rows of Figure 1 (`BudgetCurves`).
 ///
 /// 1. Training dynamics transfer across model sizes: DM R → main above ERM out of distribution (paired by seed), with
@@ -29,6 +30,12 @@ public struct ClaimsReport: Sendable {
     public var seeds: [UInt64]
     public var claims: [Claim]
 
+    /// Whether an experiment has a row that can test a claim: an FTFT row, or a DM row with a reference (a
+    /// Figure 1 experiment such as nli-budgets.yaml has no FTFT). `ftft tables` and the HTML report ask this.
+    public static func applies(to results: ExperimentResults) -> Bool {
+        results.methods.contains { $0.method.kind == .ftft || ($0.method.kind == .dm && $0.method.reference != nil) }
+    }
+
     public init(results: ExperimentResults, transfer: TransferDiagnosticsReport?) {
         let spec = results.spec
         let paired = PairedComparisons(results: results)
@@ -39,7 +46,11 @@ public struct ClaimsReport: Sendable {
             return m.source == unit.source && m.learningRate == unit.learningRate && spec.maxSteps(ofModel: name) == spec.training.maxSteps
         }
         let ftft = results.methods.first { $0.method.kind == .ftft && isMainModel($0.method.model) && $0.method.reference != nil }
-        let reference = ftft?.method.reference
+        // The smaller reference R: the first FTFT row's; in a file without FTFT (a Figure 1 experiment such as
+        // nli-budgets.yaml), the first DM row's whose reference is another model than the main one.
+        let reference = ftft?.method.reference ?? results.methods.first {
+            $0.method.kind == .dm && isMainModel($0.method.model) && $0.method.reference.map(isMainModel) == false
+        }?.method.reference
         let dmTransfer = results.methods.first {
             $0.method.kind == .dm && isMainModel($0.method.model) && $0.method.reference == reference && reference != nil
         }

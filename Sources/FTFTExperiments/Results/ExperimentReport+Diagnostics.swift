@@ -25,7 +25,7 @@ extension ExperimentReport {
                 + table(budgets.table(), numericFrom: 3)
         }
         let transfer = try TransferDiagnosticsReport.load(results: results, store: store)
-        if results.methods.contains(where: { $0.method.kind == .ftft }) {
+        if ClaimsReport.applies(to: results) {
             let claims = ClaimsReport(results: results, transfer: transfer.isEmpty ? nil : transfer)
             page += "<h2>The paper's claims</h2>\n<p>Verdicts from the 95 % t-intervals of the paired differences "
                 + "(supported: above 0; not supported: below 0; inconclusive: holds 0 or fewer than two seeds).</p>\n"

@@ -29,10 +29,12 @@ extension PaperTable {
     }
 
     /// The Markdown page for this table: this project's rows, then the paper's published rows of the same table
-    /// (`published`: the CSV text of paper-tables/published/<name>.csv, if there is one), on the same columns.
+    /// (`published`: the CSV text of paper-tables/published/<publishedName>.csv, if there is one — the task's table,
+    /// so a pilot's page shows table1_nli; `publishedName` defaults to this table's name), on the same columns.
     /// With `majorityNote` (`ExperimentResults.majorityBaselineNote`), a second block repeats this project's rows over
     /// the seeds not at or below the majority baseline (the `*_excluding_majority` columns), under that note.
-    public func markdown(published: String?, title: String, blasLine: String? = nil, majorityNote: String? = nil) -> String {
+    public func markdown(published: String?, publishedName: String? = nil, title: String, blasLine: String? = nil,
+                         majorityNote: String? = nil) -> String {
         let metricColumns = header.filter { $0.hasSuffix("_acc") || $0.hasSuffix("_macro_f1") }
         let shown = ["method", "main_model", "ref_model", "compute"] + metricColumns + ["ood_avg", "seeds"]
         /// `columns` of the table, headed `titles` (default: the column names).
@@ -58,7 +60,7 @@ extension PaperTable {
         if let published {
             let (pubHeader, pubRows) = Self.parseCSV(published)
             let columns = ["method", "main_model", "ref_model", "compute"] + metricColumns.filter { pubHeader.contains($0) }
-            text += "## Published (the paper, `paper-tables/published/\(name).csv`)\n\nEmpty cells (–) are numbers that could not be recovered from the paper's text (the CSV's source and notes columns say which).\n\n"
+            text += "## Published (the paper, `paper-tables/published/\(publishedName ?? name).csv`)\n\nEmpty cells (–) are numbers that could not be recovered from the paper's text (the CSV's source and notes columns say which).\n\n"
             text += project(pubHeader, pubRows, columns: columns).markdown
         }
         return text
